@@ -1,0 +1,42 @@
+# sdc: set-up, demo and tests on a fresh machine. `make demo` and `make test` are all you need.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+EGL_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1
+
+.PHONY: demo test check-egl bench clean
+
+demo: $(VENV)/.installed check-egl
+	$(BIN)/sdc build examples/the-bridge.play -o build/the-bridge.mp4
+	@echo "open build/the-bridge.mp4 (subtitles: build/the-bridge.srt)"
+
+test: $(VENV)/.installed-dev check-egl
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed check-egl
+	$(BIN)/python bench/render_fps.py
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+# The renderer draws offscreen through Mesa's EGL (llvmpipe on machines without a GPU).
+check-egl: | $(BIN)/python
+	@if ! ldconfig -p | grep -q 'libEGL.so.1 ' || ! ldconfig -p | grep -q 'libEGL_mesa.so'; then \
+	  echo "sdc renders offscreen with Mesa's EGL, which is not installed. Install it with:"; \
+	  echo "  sudo apt-get install -y $(EGL_PACKAGES)"; exit 1; fi
+	@if [ -f $(VENV)/.installed ] && ! $(BIN)/python -c "import moderngl; moderngl.create_standalone_context(backend='egl', libegl='libEGL.so.1').release()" 2>/dev/null; then \
+	  echo "Mesa's EGL is installed but no OpenGL 3.3 context could be created. Try:"; \
+	  echo "  sudo apt-get install -y $(EGL_PACKAGES)"; exit 1; fi
+
+clean:
+	rm -rf build .sdc-cache .pytest_cache

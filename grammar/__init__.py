@@ -1,0 +1,1 @@
+"""The screenplay grammar, shipped inside the wheel as ``screenplay_compiler.grammar``."""

@@ -1,0 +1,180 @@
+"""The ``sdc`` command line: thin Typer commands over :mod:`api`."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from . import __version__, api, ir
+from .diagnostics import CompileError, Diagnostic, Severity
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="[bold]sdc[/bold] compiles a plain-text screenplay into a finished 3D animated MP4.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+ScriptArg = Annotated[Path, typer.Argument(help="The screenplay, e.g. [cyan]examples/the-bridge.play[/cyan].", show_default=False)]
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], text: str | None) -> None:
+    """Print diagnostics to stderr: the location line coloured by severity, then source and caret."""
+    for d in diagnostics:
+        first, _, rest = d.render(text).partition("\n")
+        style = "bold red" if d.severity is Severity.ERROR else "bold yellow"
+        err.print(Text(first, style=style))
+        if rest:
+            err.print(Text(rest))
+        err.print()
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if diagnostics:
+        err.print(Text(f"{errors} error(s), {warnings} warning(s)", style="bold"))
+
+
+def _read(script: Path) -> None:
+    """Fail with a clear message (exit 1) when the script cannot be read."""
+    if not script.is_file():
+        err.print(Text(f"error: no such script: {script}", style="bold red"))
+        raise typer.Exit(1)
+
+
+def _compile(script: Path) -> api.Compiled:
+    """Compile or exit 1 with the diagnostics."""
+    _read(script)
+    try:
+        compiled = api.compile_file(script)
+    except CompileError as exc:
+        print_diagnostics(exc.diagnostics, exc.texts.get(str(script)))
+        raise typer.Exit(1) from None
+    except UnicodeDecodeError as exc:
+        err.print(Text(f"{script}: error: the script is not UTF-8 text ({exc.reason} at byte {exc.start})", style="bold red"))
+        raise typer.Exit(1) from None
+    print_diagnostics(list(compiled.warnings), compiled.text)
+    return compiled
+
+
+@app.command()
+def check(script: ScriptArg) -> None:
+    """Check a script and print its diagnostics; exit 1 on any error."""
+    compiled = _compile(script)
+    e = compiled.episode
+    out.print(f"{script}: ok: {len(e.scenes)} scene(s), {len(e.shots)} shot(s), {len(e.characters)} character(s)")
+
+
+@app.command("ir")
+def ir_command(script: ScriptArg) -> None:
+    """Print the shot IR as canonical JSON."""
+    sys.stdout.write(ir.to_json(_compile(script).episode))
+
+
+@app.command()
+def tracks(
+    script: ScriptArg,
+    fps: Annotated[int, typer.Option(help="Frames per second.")] = 30,
+    cache_dir: Annotated[Path, typer.Option(help="Where synthesized lines are cached.")] = Path(".sdc-cache"),
+) -> None:
+    """Print the timed animation tracks as canonical JSON (synthesizes the voices)."""
+    compiled = _compile(script)
+    settings = api.BuildSettings(fps=fps, cache_dir=cache_dir)
+    audio = api.synthesize(compiled.episode, cache_dir)
+    sys.stdout.write(ir.to_json(api.schedule(compiled.episode, audio, settings)))
+
+
+def _resolution(value: str) -> tuple[int, int]:
+    """Parse ``1280x720`` (even sizes, within sane limits)."""
+    m = re.fullmatch(r"(\d+)[xX×](\d+)", value.strip())
+    if not m:
+        raise typer.BadParameter("write it as WIDTHxHEIGHT, e.g. 1280x720")
+    w, h = int(m.group(1)), int(m.group(2))
+    if not (16 <= w <= 7680 and 16 <= h <= 4320) or w % 2 or h % 2:
+        raise typer.BadParameter("width and height must be even, from 16x16 up to 7680x4320")
+    return w, h
+
+
+@app.command()
+def build(
+    script: ScriptArg,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The MP4 to write (default: build/<script>.mp4); an .srt goes beside it.")] = None,
+    resolution: Annotated[str, typer.Option(help="Frame size, WIDTHxHEIGHT.")] = "1280x720",
+    fps: Annotated[int, typer.Option(min=1, max=120, help="Frames per second.")] = 30,
+    draft: Annotated[bool, typer.Option("--draft", help="Fast preview: simple shading, no anti-aliasing.")] = False,
+    cache_dir: Annotated[Path, typer.Option(help="Where synthesized lines are cached.")] = Path(".sdc-cache"),
+) -> None:
+    """Build a script into an MP4 with subtitles."""
+    width, height = _resolution(resolution)
+    _compile(script)
+    target = output or Path("build") / (script.stem + ".mp4")
+    settings = api.BuildSettings(width=width, height=height, fps=fps, draft=draft, cache_dir=cache_dir)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        with _progress() as progress:
+            tracks_ = api.build(script, target, settings, progress)
+    except KeyboardInterrupt as exc:
+        code = 143 if isinstance(exc, Terminated) else 130
+        err.print(Text(f"{'terminated' if code == 143 else 'interrupted'}: {target} was left as it was", style="bold red"))
+        raise typer.Exit(code) from None
+    except Exception as exc:  # a failure of ours or of ffmpeg: one clear line, not a traceback
+        from .encode import EncodeError
+
+        if not isinstance(exc, (EncodeError, OSError, RuntimeError)):
+            raise
+        err.print(Text(f"error: build failed: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    out.print(f"wrote {target} ({tracks_.duration:.1f} s, {tracks_.frame_count} frames, {len(tracks_.shots)} shots) and {target.with_suffix('.srt')}")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so the build unwinds and cleans up like Ctrl-C."""
+
+
+def _terminate(signum, frame) -> None:
+    """SIGTERM handler: stop the build the same way Ctrl-C does."""
+    raise Terminated()
+
+
+class _progress:
+    """A rich progress display fed by the API's (stage, done, total) callback."""
+
+    def __enter__(self):
+        self.bar = Progress(TextColumn("{task.description:>7}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=err, transient=False)
+        self.bar.__enter__()
+        self.tasks: dict[str, int] = {}
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        self.bar.__exit__(*exc)
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and exit."""
+    if value:
+        out.print(f"sdc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """sdc: the screenplay-to-video compiler."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,69 @@
+"""What the renderer draws at one instant: a pure value computed from tracks and ``t``.
+
+World coordinates: metres, y up, the ground at y = 0. A character at yaw 0 faces +z;
+positive yaw turns it counter-clockwise seen from above, so its forward vector is
+``(sin(yaw), 0, cos(yaw))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ir import Appearance, TimeOfDay
+
+Vec3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class CameraState:
+    """A pinhole camera looking from ``eye`` at ``target``; ``roll`` in radians."""
+
+    eye: Vec3
+    target: Vec3
+    fov_deg: float = 40.0
+    roll: float = 0.0
+
+
+@dataclass(frozen=True)
+class Pose:
+    """Blend weights and phases of a character's body at one instant (all 0 = idle stand)."""
+
+    walk: float = 0.0  # 0..1 blend of the gait cycle
+    walk_phase: float = 0.0  # radians; one full stride per 2*pi
+    sit: float = 0.0  # 0..1 from standing to sitting on the ground
+    wave: float = 0.0  # 0..1 blend of a raised, waving right arm
+    wave_phase: float = 0.0  # radians of the hand's side-to-side swing
+    head_pitch: float = 0.0  # radians, positive tips the head down (a nod)
+    head_yaw: float = 0.0  # radians, head turn relative to the body
+    mouth_open: float = 0.0  # 0 closed .. 1 wide open
+    blink: float = 0.0  # 0 open .. 1 closed
+    breath: float = 0.0  # radians of the idle breathing cycle
+
+
+@dataclass(frozen=True)
+class ActorState:
+    """One character placed in the set at one instant."""
+
+    name: str
+    appearance: Appearance
+    x: float
+    z: float
+    yaw: float
+    pose: Pose = Pose()
+
+
+@dataclass(frozen=True)
+class SetState:
+    """Which set is standing and how it is lit."""
+
+    name: str
+    time_of_day: TimeOfDay = "day"
+
+
+@dataclass(frozen=True)
+class FrameState:
+    """Everything needed to draw one frame."""
+
+    set: SetState
+    camera: CameraState
+    actors: tuple[ActorState, ...] = ()

@@ -1,0 +1,463 @@
+"""A procedural, rigidly skinned humanoid built from an Appearance (one vertex buffer per look)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..ir import Appearance, Garment
+from .geometry import (
+    MeshBuilder,
+    ellipsoid,
+    frustum,
+    limb,
+    linear_rgb,
+    rot_x,
+    rot_z,
+    scale,
+    shade,
+    sphere,
+    superellipsoid,
+    torus,
+    translate,
+)
+from .skeleton import BONE_INDEX, Proportions, proportions
+
+LONG_SLEEVES = {"shirt", "coat", "jacket", "sweater", "hoodie", "blouse"}
+LONG_TOPS = {"coat": 0.27, "dress": 0.24, "jacket": 0.1}  # hem length below the waist, x height
+SKIRTS = {"skirt": 0.2}
+
+_GLOSS = {"skin": 0.22, "cloth": 0.05, "hair": 0.3, "eye": 0.9, "shoe": 0.45}
+
+
+def build_character(a: Appearance) -> tuple[np.ndarray, np.ndarray, Proportions]:
+    """Interleaved vertices, triangle indices and proportions of a character looking like ``a``."""
+    p = proportions(a)
+    b = MeshBuilder(joints=p.joints, bone_index=BONE_INDEX)
+    _body(b, p, a)
+    _legs(b, p, a)
+    _arms(b, p, a)
+    _head(b, p, a)
+    _hair(b, p, a)
+    for garment in a.accessories:
+        _ACCESSORIES.get(garment.kind.lower().replace(" ", "_"), _ignore)(b, p, garment)
+    vertices, indices = b.build()
+    return vertices, indices, p
+
+
+def _j(p: Proportions, name: str) -> np.ndarray:
+    """A rest joint position."""
+    return p.joints[name]
+
+
+def _cloth(color: str, factor: float = 1.0) -> np.ndarray:
+    """A garment colour in linear light, optionally shaded."""
+    return shade(linear_rgb(color), factor)
+
+
+def _top_kind(a: Appearance) -> str:
+    """The top's kind, with unknown kinds read as a shirt."""
+    kind = a.top.kind.lower()
+    return kind if kind in LONG_SLEEVES | {"tshirt", "dress"} else "shirt"
+
+
+def _bottom_kind(a: Appearance) -> str:
+    """The bottom's kind, with unknown kinds read as trousers."""
+    kind = a.bottom.kind.lower()
+    return kind if kind in {"trousers", "jeans", "skirt", "shorts"} else "trousers"
+
+
+# --- torso -----------------------------------------------------------------------------
+
+
+def _body(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
+    """Pelvis, belly, chest, neck and the garment shapes that hang off them."""
+    h, top = p.height, _top_kind(a)
+    top_c, bottom_c, skin = _cloth(a.top.color), _cloth(a.bottom.color), linear_rgb(a.skin)
+    bulk = 1.06 if top in {"coat", "sweater", "hoodie", "jacket"} else 1.0
+    pelvis_c = top_c if top in LONG_TOPS else bottom_c
+    hip_y = _j(p, "thigh_l")[1]
+    b.add(superellipsoid((p.hip_half * 1.08, 0.065 * h, p.chest_depth * 0.92), 2.6).transformed(
+        translate(0, hip_y + 0.03 * h, -0.004 * h)), pelvis_c, "pelvis", _GLOSS["cloth"])
+    spine = _j(p, "spine")
+    belly = 1.2 if a.build == "heavy" else 1.0
+    b.add(ellipsoid((p.waist_half * bulk, 0.1 * h, p.chest_depth * 0.95 * bulk * belly), spine + (0, 0, 0.004 * h * belly)),
+          top_c, "spine", _GLOSS["cloth"])
+    chest = _j(p, "chest")
+    b.add(superellipsoid((p.shoulder_half * 0.9 * bulk, 0.105 * h, p.chest_depth * bulk), 2.4, 16, 10).transformed(
+        translate(*(chest + (0, 0.04 * h, -0.006 * h)))), top_c, "chest", _GLOSS["cloth"])
+    if a.gender == "female" and a.age != "child":
+        for sx in (1, -1):
+            b.add(ellipsoid((0.032 * h, 0.03 * h, 0.026 * h), chest + (sx * 0.042 * h, 0.02 * h, p.chest_depth * 0.72)),
+                  top_c, "chest", _GLOSS["cloth"])
+    neck = _j(p, "neck")
+    b.add(limb(neck - (0, 0.03 * h, 0), _j(p, "head") + (0, 0.02 * h, 0), 0.03 * h, 0.028 * h), skin, "neck", _GLOSS["skin"])
+    _garment_details(b, p, a, top, top_c, bottom_c)
+
+
+def _garment_details(b: MeshBuilder, p: Proportions, a: Appearance, top: str, top_c, bottom_c) -> None:
+    """Hems, skirts, collars and hoods that make each garment kind recognisable."""
+    h = p.height
+    waist_y = _j(p, "spine")[1] - 0.02 * h
+    if top in LONG_TOPS or _bottom_kind(a) == "skirt":
+        length = LONG_TOPS.get(top, SKIRTS["skirt"]) * h
+        color = top_c if top in LONG_TOPS else bottom_c
+        flare = 1.45 if top in {"dress"} or top not in LONG_TOPS else 1.25
+        r_top = p.hip_half * 1.12
+        skirt = frustum(r_top * flare, r_top, length, 20, caps=False)
+        b.add(skirt.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), color, "pelvis", _GLOSS["cloth"])
+        inner = frustum(r_top * flare * 0.98, r_top * 0.98, length, 20, caps=False).transformed(scale(-1, 1, 1))
+        b.add(inner.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), shade(color, 0.5), "pelvis")
+    chest = _j(p, "chest")
+    collar_y = _j(p, "neck")[1] - 0.005 * h
+    if top in {"shirt", "blouse", "coat", "jacket"}:
+        lapel = shade(top_c, 1.25) if top in {"shirt", "blouse"} else shade(top_c, 0.8)
+        b.add(torus(0.036 * h, 0.009 * h, 18, 6).transformed(translate(0, collar_y, 0.004 * h) @ rot_x(0.25) @ scale(1.05, 1, 0.95)),
+              lapel, "chest", _GLOSS["cloth"])
+    if top in {"coat", "jacket"}:
+        for i in range(3):
+            y = chest[1] + 0.02 * h - i * 0.06 * h
+            b.add(ellipsoid((0.008 * h,) * 3, (0, y, p.chest_depth * 1.06 + 0.003 * h), 8, 6), shade(top_c, 0.45), "chest" if i < 2 else "spine")
+    if top == "hoodie":
+        b.add(torus(0.05 * h, 0.022 * h, 18, 8).transformed(translate(0, collar_y - 0.01 * h, -0.025 * h) @ rot_x(-0.5) @ scale(1, 1, 0.9)),
+              shade(top_c, 0.9), "chest", _GLOSS["cloth"])
+    if top == "sweater":
+        b.add(torus(p.waist_half * 1.0, 0.012 * h, 20, 6).transformed(translate(0, waist_y - 0.03 * h, 0) @ scale(1, 1, 0.85)),
+              shade(top_c, 0.8), "pelvis", _GLOSS["cloth"])
+
+
+# --- limbs -----------------------------------------------------------------------------
+
+
+def _legs(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
+    """Thighs, shins and shoes; trousers, shorts or bare legs by the bottom garment."""
+    h, kind = p.height, _bottom_kind(a)
+    skin, bottom_c = linear_rgb(a.skin), _cloth(a.bottom.color)
+    covered = kind in {"trousers", "jeans"} and _top_kind(a) != "dress"
+    thigh_c = bottom_c if kind in {"trousers", "jeans", "shorts"} and _top_kind(a) != "dress" else skin
+    shin_c = bottom_c if covered else skin
+    girth = p.limb / h
+    shoe = linear_rgb(a.shoes)
+    for side in ("l", "r"):
+        hip, knee, ankle = _j(p, f"thigh_{side}"), _j(p, f"shin_{side}"), _j(p, f"foot_{side}")
+        b.add(limb(hip, knee, 0.052 * h * girth, 0.036 * h * girth, 14), thigh_c, f"thigh_{side}", _GLOSS["cloth"])
+        b.add(limb(knee, ankle + (0, 0.01 * h, 0), 0.035 * h * girth, 0.025 * h * girth, 12), shin_c, f"shin_{side}",
+              _GLOSS["cloth"] if covered else _GLOSS["skin"])
+        if kind == "shorts" and _top_kind(a) != "dress":
+            b.add(limb(hip, hip + (knee - hip) * 0.55, 0.056 * h * girth, 0.046 * h * girth, 16), bottom_c, f"thigh_{side}",
+                  _GLOSS["cloth"])
+        if kind == "jeans" and covered:
+            b.add(torus(0.027 * h * girth, 0.006 * h, 14, 4).transformed(translate(*(ankle + (0, 0.03 * h, 0)))),
+                  shade(bottom_c, 0.7), f"shin_{side}")
+        toe = ankle + (0, -0.018 * h, 0.045 * h)
+        b.add(superellipsoid((0.03 * h, 0.026 * h, 0.072 * h), 3.0, 12, 8).transformed(translate(*toe)), shoe, f"foot_{side}",
+              _GLOSS["shoe"])
+        b.add(superellipsoid((0.031 * h, 0.006 * h, 0.073 * h), 4.0, 10, 4).transformed(translate(*(toe - (0, 0.02 * h, 0)))),
+              shade(shoe, 0.35) + 0.02, f"foot_{side}", 0.1)
+
+
+def _arms(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
+    """Sleeved upper arms and forearms, and mitten hands with thumbs."""
+    h, top = p.height, _top_kind(a)
+    skin, top_c = linear_rgb(a.skin), _cloth(a.top.color)
+    girth = p.limb / h * (1.12 if top in {"coat", "jacket"} else 1.05 if top in {"sweater", "hoodie"} else 1.0)
+    long = top in LONG_SLEEVES
+    for side, sx in (("l", 1.0), ("r", -1.0)):
+        shoulder, elbow, wrist = _j(p, f"upper_arm_{side}"), _j(p, f"forearm_{side}"), _j(p, f"hand_{side}")
+        b.add(ellipsoid((0.04 * h * girth, 0.038 * h, 0.038 * h * girth), shoulder + (-sx * 0.006 * h, 0.002 * h, 0)),
+              top_c, f"upper_arm_{side}", _GLOSS["cloth"])
+        b.add(limb(shoulder, elbow, 0.031 * h * girth, 0.026 * h * girth), top_c if long else skin, f"upper_arm_{side}",
+              _GLOSS["cloth"] if long else _GLOSS["skin"])
+        if not long:
+            sleeve = shoulder + (elbow - shoulder) * 0.5
+            b.add(limb(shoulder, sleeve, 0.036 * h * girth, 0.034 * h * girth), top_c, f"upper_arm_{side}", _GLOSS["cloth"])
+        b.add(limb(elbow, wrist, 0.025 * h * girth, 0.02 * h * girth), top_c if long else skin, f"forearm_{side}",
+              _GLOSS["cloth"] if long else _GLOSS["skin"])
+        if long:
+            b.add(torus(0.021 * h * girth, 0.005 * h, 14, 4).transformed(translate(*(wrist + (0, 0.012 * h, 0)))),
+                  shade(top_c, 0.75), f"forearm_{side}")
+        b.add(superellipsoid((0.017 * h, 0.042 * h, 0.028 * h), 2.6, 10, 8).transformed(translate(*(wrist - (0, 0.04 * h, 0)))),
+              skin, f"hand_{side}", _GLOSS["skin"])
+        b.add(limb(wrist - (0, 0.015 * h, -0.018 * h), wrist - (0, 0.045 * h, -0.03 * h), 0.008 * h, 0.007 * h, 8),
+              skin, f"hand_{side}", _GLOSS["skin"])
+
+
+# --- head and face ---------------------------------------------------------------------
+
+
+def _face_z(p: Proportions, x: float, y: float) -> float:
+    """Depth of the head's front surface at offset (x, y) from the head centre."""
+    rx, ry, rz = p.head_radii
+    return rz * math.sqrt(max(0.0, 1 - (x / rx) ** 2 - (y / ry) ** 2))
+
+
+def _head(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
+    """Skull, ears, nose, eyes with lids, brows, a mouth that opens and a jaw that drops."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    skin = linear_rgb(a.skin)
+    b.add(ellipsoid(p.head_radii, hc, 22, 14), skin, "head", _GLOSS["skin"])
+    jaw_c = hc + (0, -0.62 * ry, 0.38 * rz)
+    b.add(ellipsoid((0.5 * rx, 0.34 * ry, 0.5 * rz), jaw_c, 18, 10), skin, "jaw", _GLOSS["skin"])
+    for sx in (1, -1):
+        b.add(ellipsoid((0.1 * rx, 0.2 * ry, 0.13 * rz), hc + (sx * 0.96 * rx, -0.02 * ry, -0.05 * rz), 10, 8),
+              shade(skin, 0.93), "head", _GLOSS["skin"])
+    nose_y = -0.22 * ry
+    b.add(ellipsoid((0.11 * rx, 0.17 * ry, 0.13 * rz), hc + (0, nose_y, _face_z(p, 0, nose_y) - 0.02 * rz), 12, 8),
+          shade(skin, 0.97), "head", _GLOSS["skin"])
+    _mouth(b, p, a)
+    for side in ("l", "r"):
+        _eye(b, p, a, side)
+
+
+def _mouth(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
+    """Dark mouth interior (scaled open by the mouth bone), teeth and lips."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    m = _j(p, "mouth")
+    skin = linear_rgb(a.skin)
+    lip = np.clip(skin * np.array([0.95, 0.62, 0.62]), 0, 1)
+    surface = hc[2] + _face_z(p, 0, m[1] - hc[1])
+    depth = surface - m[2] + 0.06 * rz
+    b.add(ellipsoid((0.3 * rx, 0.14 * ry, depth), m, 16, 10), linear_rgb("#3a1010"), "mouth", 0.3)
+    b.add(superellipsoid((0.2 * rx, 0.03 * ry, depth * 0.6), 4.0, 12, 6).transformed(translate(*(m + (0, 0.13 * ry, depth * 0.35)))),
+          linear_rgb("#f2efe6"), "mouth", 0.4)
+    y_up, y_lo = m[1] + 0.035 * ry, m[1] - 0.04 * ry
+    for y, bone in ((y_up, "head"), (y_lo, "jaw")):
+        z = hc[2] + _face_z(p, 0, y - hc[1]) - 0.015 * rz
+        b.add(limb((-0.3 * rx, y, z - 0.08 * rz), (0.3 * rx, y, z - 0.08 * rz), 0.035 * ry, 0.035 * ry, 10), lip, bone, 0.35)
+
+
+def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
+    """Eyeball, iris, pupil, catch-light, eyelid (rotated by the lid bone) and eyebrow."""
+    rx, ry, rz = p.head_radii
+    c = _j(p, f"lid_{side}")
+    re = 0.15 * ry
+    bone = f"lid_{side}"
+    b.add(ellipsoid((re,) * 3, c, 12, 8), linear_rgb("#f4f1ea"), "head", _GLOSS["eye"])
+    b.add(ellipsoid((0.58 * re, 0.58 * re, 0.25 * re), c + (0, 0, 0.86 * re), 14, 6), linear_rgb(a.eye_color), "head", _GLOSS["eye"])
+    b.add(ellipsoid((0.28 * re, 0.28 * re, 0.2 * re), c + (0, 0, 0.97 * re), 10, 6), linear_rgb("#050505"), "head", _GLOSS["eye"])
+    b.add(ellipsoid((0.1 * re,) * 3, c + (0.22 * re, 0.25 * re, 1.1 * re), 6, 4), np.ones(3), "head", 0.0, emissive=0.6)
+    lid = sphere(12, 6, lambda az: np.full_like(az, math.radians(88)))
+    b.add(lid.transformed(translate(*c) @ scale(1.24 * re)), shade(linear_rgb(a.skin), 0.9), bone, _GLOSS["skin"])
+    lash = torus(1.24 * re, 0.08 * re, 12, 3).transformed(translate(*(c + (0, 0.04 * re, 0))))
+    b.add(lash, linear_rgb("#1a1210"), bone, 0.1)
+    sx = 1.0 if side == "l" else -1.0
+    hc = np.asarray(p.head_center)
+    brow_y = c[1] + 0.26 * ry
+    inner, outer = c[0] - sx * 0.12 * rx, c[0] + sx * 0.2 * rx
+    zi = hc[2] + _face_z(p, inner, brow_y - hc[1]) + 0.005 * rz
+    zo = hc[2] + _face_z(p, outer, brow_y - hc[1] - 0.03 * ry) + 0.005 * rz
+    b.add(limb((inner, brow_y, zi), (outer, brow_y - 0.03 * ry, zo), 0.032 * ry, 0.024 * ry, 8), linear_rgb(a.hair_color),
+          "head", _GLOSS["hair"])
+
+
+# --- hair ------------------------------------------------------------------------------
+
+
+def _cap(front: float, side: float, back: float, segments: int = 20, rings: int = 8):
+    """A sphere cap whose polar limit (degrees) runs front -> side -> back with azimuth."""
+
+    def limit(az: np.ndarray) -> np.ndarray:
+        f = (1 - np.cos(az)) / 2
+        deg = np.where(f < 0.5, front + (side - front) * 2 * f, side + (back - side) * (2 * f - 1))
+        return np.radians(deg)
+
+    return sphere(segments, rings, limit), limit
+
+
+def _hair(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
+    """Hair by style, in the hair colour, bound to the head."""
+    style = a.hair_style
+    if style == "bald":
+        return
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    color = linear_rgb(a.hair_color)
+    gloss = _GLOSS["hair"]
+    params = {"short": (50, 82, 112, 1.06), "long": (46, 100, 118, 1.07), "ponytail": (46, 92, 112, 1.06),
+              "bun": (46, 92, 112, 1.06), "bob": (44, 112, 120, 1.1), "curly": (52, 86, 110, 1.08)}[style]
+    cap, limit = _cap(*params[:3])
+    k = params[3]
+    place = translate(*(hc + (0, 0.02 * ry, -0.02 * rz))) @ scale(rx * k, ry * k, rz * k)
+    b.add(cap.transformed(place), color, "head", gloss)
+    if style == "long":
+        b.add(ellipsoid((rx * 1.06, ry * 1.25, rz * 0.62), hc + (0, -0.72 * ry, -0.36 * rz), 18, 12), color, "head", gloss)
+    elif style == "ponytail":
+        b.add(ellipsoid((0.2 * ry,) * 3, hc + (0, 0.15 * ry, -1.02 * rz), 10, 8), shade(color, 0.7), "head", gloss)
+        b.add(limb(hc + (0, 0.1 * ry, -1.12 * rz), hc + (0, -1.2 * ry, -1.2 * rz), 0.22 * ry, 0.1 * ry, 12), color, "head", gloss)
+    elif style == "bun":
+        b.add(ellipsoid((0.45 * ry, 0.4 * ry, 0.42 * ry), hc + (0, 0.78 * ry, -0.55 * rz), 14, 10), color, "head", gloss)
+    elif style == "bob":
+        b.add(torus(rx * 1.0, 0.18 * ry, 22, 6).transformed(translate(*(hc + (0, -0.35 * ry, -0.12 * rz))) @ scale(1.05, 1, 1.0)),
+              color, "head", gloss)
+    elif style == "curly":
+        _curls(b, hc, p.head_radii, limit, color)
+
+
+def _curls(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """Small balls of hair spread evenly (Fibonacci spiral) over the cap's area."""
+    rx, ry, rz = radii
+    n = 90
+    i = np.arange(n) + 0.5
+    polar = np.arccos(1 - 2 * i / n)
+    az = (i * math.pi * (3 - math.sqrt(5))) % (2 * math.pi)
+    keep = polar < limit(az) - math.radians(4)
+    ball = sphere(8, 6)
+    for t, u in zip(polar[keep], az[keep]):
+        d = np.array([math.sin(t) * math.sin(u), math.cos(t), math.sin(t) * math.cos(u)])
+        center = hc + d * (rx * 1.1, ry * 1.1, rz * 1.1)
+        b.add(ball.transformed(translate(*center) @ scale(0.22 * ry)), shade(color, 0.9 + 0.2 * (t / math.pi)), "head", 0.25)
+
+
+# --- accessories -----------------------------------------------------------------------
+
+
+def _ignore(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """Unknown accessories are not drawn."""
+
+
+def _glasses(b: MeshBuilder, p: Proportions, g: Garment, dark: bool = False) -> None:
+    """Round frames over both eyes with a bridge and temples; dark lenses for sunglasses."""
+    rx, ry, rz = p.head_radii
+    re = 0.15 * ry
+    frame = _cloth(g.color) if not dark else linear_rgb("#111111")
+    for side in ("l", "r"):
+        c = _j(p, f"lid_{side}") + (0, 0, 1.45 * re)
+        ring = torus(1.45 * re, 0.16 * re, 20, 6).transformed(translate(*c) @ rot_x(math.pi / 2))
+        b.add(ring, frame, "head", 0.6)
+        if dark:
+            b.add(ellipsoid((1.4 * re, 1.4 * re, 0.1 * re), c, 16, 6), linear_rgb("#101418"), "head", 0.9)
+        sx = c[0] / abs(c[0])
+        b.add(limb(c + (sx * 1.45 * re, 0, 0), (sx * rx * 0.98, c[1], -0.1 * rz + p.head_center[2]), 0.12 * re, 0.12 * re, 6),
+              frame, "head", 0.6)
+    l, r = _j(p, "lid_l") + (0, 0, 1.45 * re), _j(p, "lid_r") + (0, 0, 1.45 * re)
+    b.add(limb(l - (1.45 * re, 0, 0), r + (1.45 * re, 0, 0), 0.13 * re, 0.13 * re, 6), frame, "head", 0.6)
+
+
+def _hat(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A brimmed hat with a band."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    color = _cloth(g.color)
+    base = translate(*(hc + (0, 0.42 * ry, -0.04 * rz))) @ rot_x(-0.08)
+    b.add(frustum(rx * 1.08, rx * 0.95, 0.62 * ry, 22).transformed(base @ scale(1, 1, rz / rx)), color, "head", 0.15)
+    b.add(frustum(rx * 1.09, rx * 1.07, 0.14 * ry, 22, caps=False).transformed(base @ scale(1, 1, rz / rx)), shade(color, 0.4), "head")
+    b.add(frustum(rx * 1.85, rx * 1.8, 0.05 * ry, 24).transformed(base @ scale(1, 1, 0.95 * rz / rx)), color, "head", 0.15)
+
+
+def _cap_hat(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A baseball cap: a dome and a forward visor."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    color = _cloth(g.color)
+    dome, _ = _cap(58, 75, 95, 22, 8)
+    b.add(dome.transformed(translate(*(hc + (0, 0.04 * ry, 0))) @ scale(rx * 1.1, ry * 1.08, rz * 1.1)), color, "head", 0.15)
+    b.add(superellipsoid((rx * 0.75, 0.03 * ry, rz * 0.45), 3.0).transformed(translate(*(hc + (0, 0.42 * ry, rz * 1.05))) @ rot_x(0.15)),
+          color, "head", 0.15)
+
+
+def _beanie(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A knitted cap covering the top of the head."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    dome, _ = _cap(62, 80, 92, 22, 8)
+    b.add(dome.transformed(translate(*(hc + (0, 0.06 * ry, 0))) @ scale(rx * 1.12, ry * 1.15, rz * 1.12)), _cloth(g.color), "head", 0.05)
+
+
+def _scarf(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A thick wrap round the neck with one end hanging down the chest."""
+    h = p.height
+    color = _cloth(g.color)
+    n = _j(p, "neck")
+    b.add(torus(0.042 * h, 0.02 * h, 20, 8).transformed(translate(*(n + (0, 0.004 * h, 0.004 * h))) @ rot_x(0.2) @ scale(1.05, 1.2, 1)),
+          color, "chest", 0.05)
+    start = n + (0.025 * h, -0.01 * h, 0.045 * h)
+    b.add(superellipsoid((0.022 * h, 0.075 * h, 0.008 * h), 4.0, 10, 8).transformed(translate(*(start - (0, 0.07 * h, -0.012 * h))) @ rot_x(-0.12)),
+          shade(color, 0.9), "chest", 0.05)
+
+
+def _tie(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A necktie down the front of the chest."""
+    h = p.height
+    n = _j(p, "neck")
+    z = p.chest_depth + 0.004 * h
+    color = _cloth(g.color)
+    b.add(ellipsoid((0.012 * h, 0.01 * h, 0.006 * h), (0, n[1] - 0.015 * h, z), 8, 6), color, "chest", 0.2)
+    b.add(superellipsoid((0.014 * h, 0.08 * h, 0.004 * h), 3.0, 10, 8).transformed(translate(0, n[1] - 0.1 * h, z + 0.002 * h) @ rot_x(-0.08)),
+          color, "chest", 0.2)
+
+
+def _necklace(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A thin chain low round the neck."""
+    h = p.height
+    b.add(torus(0.045 * h, 0.003 * h, 20, 4).transformed(translate(*(_j(p, "neck") + (0, -0.01 * h, 0.01 * h))) @ rot_x(0.45)),
+          _cloth(g.color), "chest", 0.9)
+
+
+def _earrings(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """Small studs under each ear."""
+    rx, ry, rz = p.head_radii
+    for sx in (1, -1):
+        b.add(ellipsoid((0.06 * ry,) * 3, np.asarray(p.head_center) + (sx * 0.98 * rx, -0.25 * ry, 0), 8, 6), _cloth(g.color), "head", 0.9)
+
+
+def _watch(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A band round the left wrist."""
+    h = p.height
+    b.add(torus(0.021 * h, 0.006 * h, 14, 4).transformed(translate(*(_j(p, "hand_l") + (0, 0.02 * h, 0)))), _cloth(g.color), "forearm_l", 0.7)
+
+
+def _belt(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A band round the waist."""
+    h = p.height
+    y = _j(p, "thigh_l")[1] + 0.075 * h
+    b.add(torus(p.hip_half * 1.02, 0.008 * h, 22, 4).transformed(translate(0, y, -0.004 * h) @ scale(1, 1, 0.86)), _cloth(g.color), "pelvis", 0.4)
+
+
+def _bag(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A shoulder bag at the left hip."""
+    h = p.height
+    y = _j(p, "thigh_l")[1]
+    b.add(superellipsoid((0.025 * h, 0.06 * h, 0.07 * h), 5.0).transformed(translate(p.hip_half * 1.45, y, 0.01 * h)), _cloth(g.color), "pelvis", 0.2)
+
+
+def _beard(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A short beard round the jaw."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    b.add(ellipsoid((0.62 * rx, 0.4 * ry, 0.56 * rz), hc + (0, -0.62 * ry, 0.36 * rz), 16, 10), _cloth(g.color), "jaw", 0.2)
+
+
+def _mustache(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A moustache above the upper lip."""
+    rx, ry, rz = p.head_radii
+    m = _j(p, "mouth")
+    z = p.head_center[2] + _face_z(p, 0, m[1] + 0.1 * ry - p.head_center[1])
+    b.add(limb((-0.3 * rx, m[1] + 0.06 * ry, z - 0.05 * rz), (0.3 * rx, m[1] + 0.06 * ry, z - 0.05 * rz), 0.06 * ry, 0.06 * ry, 8),
+          _cloth(g.color), "head", 0.2)
+
+
+_ACCESSORIES = {
+    "glasses": _glasses,
+    "spectacles": _glasses,
+    "sunglasses": lambda b, p, g: _glasses(b, p, g, dark=True),
+    "hat": _hat,
+    "fedora": _hat,
+    "cap": _cap_hat,
+    "baseball_cap": _cap_hat,
+    "beanie": _beanie,
+    "scarf": _scarf,
+    "tie": _tie,
+    "necktie": _tie,
+    "necklace": _necklace,
+    "earrings": _earrings,
+    "watch": _watch,
+    "belt": _belt,
+    "bag": _bag,
+    "handbag": _bag,
+    "beard": _beard,
+    "mustache": _mustache,
+    "moustache": _mustache,
+}

@@ -1,0 +1,82 @@
+"""The headless GL context, shader loading (cached per context) and offscreen targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+
+import moderngl
+import numpy as np
+
+SHADER_PACKAGE = "screenplay_compiler.render.shaders"
+
+
+def create_context() -> moderngl.Context:
+    """A standalone OpenGL 3.3 context on EGL (works without a display or a GPU)."""
+    return moderngl.create_standalone_context(require=330, backend="egl")
+
+
+def shader_source(name: str) -> str:
+    """The text of ``shaders/<name>``."""
+    return resources.files(SHADER_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+
+
+def _with_preamble(source: str, defines: dict[str, object], include_common: bool) -> str:
+    """``source`` with its #version line followed by ``defines`` and, optionally, common.glsl."""
+    version, _, body = source.partition("\n")
+    lines = [version] + [f"#define {k} {v}" for k, v in sorted(defines.items())]
+    if include_common:
+        lines.append(shader_source("common.glsl"))
+    return "\n".join(lines + [body])
+
+
+@dataclass
+class ProgramCache:
+    """Compiled programs of one context, keyed by shader names and defines."""
+
+    ctx: moderngl.Context
+    _programs: dict[tuple, moderngl.Program] = field(default_factory=dict)
+
+    def get(self, vertex: str, fragment: str, **defines: object) -> moderngl.Program:
+        """The program linking ``vertex`` and ``fragment`` under ``defines``, compiled once."""
+        key = (vertex, fragment, tuple(sorted(defines.items())))
+        if key not in self._programs:
+            self._programs[key] = self.ctx.program(
+                vertex_shader=_with_preamble(shader_source(vertex), defines, False),
+                fragment_shader=_with_preamble(shader_source(fragment), defines, True),
+            )
+        return self._programs[key]
+
+
+@dataclass
+class Targets:
+    """Where a frame is drawn (``scene``) and where it is read back from (``output``)."""
+
+    scene: moderngl.Framebuffer
+    output: moderngl.Framebuffer
+    color_texture: moderngl.Texture | None  # the scene's colour, when a post pass samples it
+    msaa: bool
+
+
+def create_targets(ctx: moderngl.Context, width: int, height: int, aa: str) -> Targets:
+    """Framebuffers for ``aa`` in {"none", "msaa", "fxaa"}."""
+    size = (width, height)
+    output = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 3)])
+    if aa == "msaa":
+        samples = min(4, ctx.max_samples)
+        scene = ctx.framebuffer([ctx.renderbuffer(size, 3, samples=samples)], ctx.depth_renderbuffer(size, samples=samples))
+        return Targets(scene, output, None, True)
+    if aa == "fxaa":
+        texture = ctx.texture(size, 3)
+        texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        texture.repeat_x = texture.repeat_y = False
+        scene = ctx.framebuffer([texture], ctx.depth_renderbuffer(size))
+        return Targets(scene, output, texture, False)
+    scene = ctx.framebuffer([ctx.renderbuffer(size, 3)], ctx.depth_renderbuffer(size))
+    return Targets(scene, scene, None, False)
+
+
+def read_rgb(fbo: moderngl.Framebuffer, width: int, height: int) -> np.ndarray:
+    """The framebuffer as an (height, width, 3) uint8 array, top row first."""
+    data = fbo.read(components=3, alignment=1)
+    return np.frombuffer(data, np.uint8).reshape(height, width, 3)[::-1].copy()

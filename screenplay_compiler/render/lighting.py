@@ -1,0 +1,86 @@
+"""Time-of-day lighting: sun/moon key, fill, rim, ambient, sky colours, fog and practicals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+Vec3 = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class PointLight:
+    """A warm practical (street lamp, table lamp): position, linear colour x intensity, reach."""
+
+    position: Vec3
+    color: Vec3
+    radius: float = 6.0
+
+
+@dataclass(frozen=True)
+class Lighting:
+    """Every light and atmosphere value the shaders need, in linear light."""
+
+    sun_dir: Vec3  # unit vector toward the key light
+    sun_color: Vec3
+    fill_color: Vec3
+    rim_color: Vec3
+    sky_ambient: Vec3
+    ground_ambient: Vec3
+    zenith: Vec3
+    horizon: Vec3
+    fog_density: float
+    practical: Vec3  # glow of lit windows and bulbs (zero by day)
+    stars: float = 0.0
+    exposure: float = 1.0
+    lights: tuple[PointLight, ...] = ()
+
+
+def _unit(v: Vec3) -> Vec3:
+    """``v`` normalised."""
+    a = np.asarray(v, float)
+    return tuple(float(x) for x in a / np.linalg.norm(a))
+
+
+TIME_OF_DAY: dict[str, Lighting] = {
+    "dawn": Lighting(
+        sun_dir=_unit((-0.7, 0.28, 0.65)), sun_color=(2.1, 1.25, 0.75), fill_color=(0.22, 0.24, 0.38),
+        rim_color=(0.9, 0.6, 0.45), sky_ambient=(0.34, 0.33, 0.45), ground_ambient=(0.2, 0.15, 0.13),
+        zenith=(0.17, 0.26, 0.52), horizon=(1.0, 0.58, 0.38), fog_density=0.02, practical=(0.3, 0.2, 0.1),
+    ),
+    "day": Lighting(
+        sun_dir=_unit((0.45, 0.8, 0.55)), sun_color=(2.5, 2.35, 2.1), fill_color=(0.25, 0.3, 0.4),
+        rim_color=(0.7, 0.72, 0.75), sky_ambient=(0.42, 0.5, 0.66), ground_ambient=(0.26, 0.23, 0.19),
+        zenith=(0.13, 0.32, 0.78), horizon=(0.62, 0.78, 0.96), fog_density=0.009, practical=(0.0, 0.0, 0.0),
+    ),
+    "dusk": Lighting(
+        sun_dir=_unit((0.75, 0.2, 0.55)), sun_color=(2.0, 0.85, 0.4), fill_color=(0.2, 0.16, 0.32),
+        rim_color=(1.0, 0.5, 0.3), sky_ambient=(0.3, 0.24, 0.38), ground_ambient=(0.15, 0.1, 0.1),
+        zenith=(0.1, 0.1, 0.32), horizon=(1.0, 0.42, 0.22), fog_density=0.018, practical=(0.9, 0.55, 0.25),
+    ),
+    "night": Lighting(
+        sun_dir=_unit((-0.35, 0.65, 0.55)), sun_color=(0.3, 0.4, 0.7), fill_color=(0.05, 0.06, 0.12),
+        rim_color=(0.25, 0.35, 0.6), sky_ambient=(0.07, 0.09, 0.17), ground_ambient=(0.03, 0.03, 0.04),
+        zenith=(0.004, 0.007, 0.025), horizon=(0.03, 0.045, 0.1), fog_density=0.02, practical=(2.2, 1.4, 0.6),
+        stars=1.0, exposure=1.25,
+    ),
+}
+
+
+def lighting_for(time_of_day: str, interior: bool, lights: tuple[PointLight, ...]) -> Lighting:
+    """The lighting of ``time_of_day``; practicals burn at dusk and night; interiors get a softer key."""
+    base = TIME_OF_DAY.get(time_of_day, TIME_OF_DAY["day"])
+    active = lights if time_of_day in ("dusk", "night") else ()
+    if not interior:
+        return replace(base, lights=active)
+    key = np.asarray(base.sun_color) * (0.6 if time_of_day != "night" else 0.7)
+    return replace(
+        base,
+        sun_dir=_unit((0.45, 0.7, 0.6)),
+        sun_color=tuple(float(c) for c in key),
+        sky_ambient=tuple(float(c) for c in np.asarray(base.sky_ambient) * 0.6 + (0.14, 0.12, 0.09)),
+        ground_ambient=tuple(float(c) for c in np.asarray(base.ground_ambient) + (0.1, 0.08, 0.05)),
+        fog_density=0.0,
+        lights=active,
+    )

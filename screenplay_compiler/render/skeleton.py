@@ -1,0 +1,222 @@
+"""A humanoid skeleton: rest proportions from an Appearance, and forward kinematics of a Pose."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..frame import Pose
+from ..ir import Appearance
+from .geometry import rot_x, rot_y, rot_z, scale, translate
+
+BONES: tuple[tuple[str, str | None], ...] = (
+    ("root", None),
+    ("pelvis", "root"),
+    ("spine", "pelvis"),
+    ("chest", "spine"),
+    ("neck", "chest"),
+    ("head", "neck"),
+    ("jaw", "head"),
+    ("mouth", "head"),
+    ("lid_l", "head"),
+    ("lid_r", "head"),
+    ("clavicle_l", "chest"),
+    ("upper_arm_l", "clavicle_l"),
+    ("forearm_l", "upper_arm_l"),
+    ("hand_l", "forearm_l"),
+    ("clavicle_r", "chest"),
+    ("upper_arm_r", "clavicle_r"),
+    ("forearm_r", "upper_arm_r"),
+    ("hand_r", "forearm_r"),
+    ("thigh_l", "pelvis"),
+    ("shin_l", "thigh_l"),
+    ("foot_l", "shin_l"),
+    ("thigh_r", "pelvis"),
+    ("shin_r", "thigh_r"),
+    ("foot_r", "shin_r"),
+)
+BONE_INDEX = {name: i for i, (name, _) in enumerate(BONES)}
+MAX_BONES = 32  # size of the shader's bone array; index MAX_BONES-1 is never used by a character
+
+_BUILD_WIDTH = {"slim": 0.9, "average": 1.0, "athletic": 1.05, "heavy": 1.22}
+_BUILD_SHOULDER = {"slim": 0.94, "average": 1.0, "athletic": 1.12, "heavy": 1.1}
+
+
+@dataclass(frozen=True)
+class Proportions:
+    """Rest joint positions (character space, metres, feet at y=0, facing +z) and body sizes."""
+
+    height: float
+    head_height: float
+    head_radii: tuple[float, float, float]
+    head_center: tuple[float, float, float]
+    shoulder_half: float
+    hip_half: float
+    waist_half: float
+    chest_depth: float
+    limb: float  # a radius scale for arms and legs
+    thigh: float
+    shin: float
+    ankle: float
+    joints: dict[str, np.ndarray]
+
+
+def proportions(a: Appearance) -> Proportions:
+    """Body measurements for ``a``: gender, age and build change the shape, height scales it."""
+    h = a.height_m
+    child = a.age == "child"
+    head_h = h * (0.18 if child else 0.14)
+    crown, chin = h, h - head_h
+    head_c = (crown + chin) / 2 + 0.01 * head_h
+    shoulder_y = chin - h * 0.045
+    hip_y = h * (0.47 if child else 0.515)
+    ankle = h * 0.045
+    knee_y = (hip_y + ankle) / 2 + 0.008 * h
+    width = _BUILD_WIDTH[a.build]
+    female = a.gender == "female"
+    shoulder = h * (0.1 if female else 0.113 if a.gender == "male" else 0.106) * _BUILD_SHOULDER[a.build]
+    hip_half = h * (0.09 if female else 0.08) * (width ** 0.7)
+    arm_upper, arm_lower = h * 0.17, h * 0.15
+    j = {
+        "root": (0, 0, 0),
+        "pelvis": (0, hip_y + 0.03 * h, 0),
+        "spine": (0, hip_y + 0.4 * (shoulder_y - hip_y), 0),
+        "chest": (0, hip_y + 0.62 * (shoulder_y - hip_y), 0),
+        "neck": (0, shoulder_y + 0.005 * h, -0.005 * h),
+        "head": (0, chin + 0.01 * h, -0.01 * h),
+    }
+    ry = head_h * 0.5
+    radii = (ry * 0.8, ry, ry * 0.88)
+    j["jaw"] = (0, head_c - 0.55 * ry, 0.55 * radii[2])
+    j["mouth"] = (0, head_c - 0.5 * ry, 0.8 * radii[2])
+    eye_y, eye_x = head_c + 0.08 * ry, 0.36 * radii[0]
+    eye_z = radii[2] * math.sqrt(max(0.0, 1 - (eye_x / radii[0]) ** 2 - (0.08) ** 2)) - 0.12 * ry
+    for side, sx in (("l", 1.0), ("r", -1.0)):
+        j[f"lid_{side}"] = (sx * eye_x, eye_y, eye_z)
+        j[f"clavicle_{side}"] = (sx * 0.02 * h, shoulder_y - 0.01 * h, -0.01 * h)
+        j[f"upper_arm_{side}"] = (sx * shoulder, shoulder_y - 0.02 * h, -0.008 * h)
+        j[f"forearm_{side}"] = (sx * shoulder, shoulder_y - 0.02 * h - arm_upper, -0.008 * h)
+        j[f"hand_{side}"] = (sx * shoulder, shoulder_y - 0.02 * h - arm_upper - arm_lower, -0.008 * h)
+        j[f"thigh_{side}"] = (sx * hip_half * 0.6, hip_y, 0)
+        j[f"shin_{side}"] = (sx * hip_half * 0.6, knee_y, 0.004 * h)
+        j[f"foot_{side}"] = (sx * hip_half * 0.6, ankle, 0)
+    return Proportions(
+        height=h,
+        head_height=head_h,
+        head_radii=radii,
+        head_center=(0.0, head_c, 0.0),
+        shoulder_half=shoulder,
+        hip_half=hip_half,
+        waist_half=h * 0.078 * width * (1.12 if a.build == "heavy" else 1.0) * (0.92 if female else 1.0),
+        chest_depth=h * 0.062 * width,
+        limb=h * (1.1 if a.build == "heavy" else 0.93 if a.build == "slim" else 1.0),
+        thigh=hip_y - knee_y,
+        shin=knee_y - ankle,
+        ankle=ankle,
+        joints={k: np.asarray(v, float) for k, v in j.items()},
+    )
+
+
+def _sit_angles(p: Proportions, seated: bool) -> tuple[float, float]:
+    """Hip flexion and knee bend (radians) for a full sit on a seat or on the ground."""
+    if seated:
+        return math.radians(88), math.radians(88)
+    hip = math.radians(112)
+    target = 0.075 * p.height  # hip joint height when sitting on the ground
+    c = (target - p.ankle - p.thigh * math.cos(hip)) / p.shin
+    return hip, hip - math.acos(max(-1.0, min(1.0, c)))
+
+
+def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.ndarray]:
+    """Each bone's pose transform relative to its rest frame (rotation, scale, jaw offset)."""
+    ph, w, s, wv = pose.walk_phase, pose.walk, pose.sit, pose.wave
+    hip_sit, knee_sit = _sit_angles(p, seated)
+    gait = 1.0 - s
+    out: dict[str, np.ndarray] = {}
+    legs = {}
+    for side, sign in (("l", 1.0), ("r", -1.0)):
+        swing = sign * math.sin(ph)
+        flex = w * gait * 0.42 * swing + s * hip_sit
+        knee = w * gait * (0.12 + 0.65 * max(0.0, sign * math.cos(ph))) + s * knee_sit
+        splay = s * 0.12 * sign
+        out[f"thigh_{side}"] = rot_z(splay) @ rot_x(-flex)
+        out[f"shin_{side}"] = rot_x(knee)
+        out[f"foot_{side}"] = rot_x(flex - knee)
+        legs[side] = swing
+    breath = math.sin(pose.breath)
+    lean = s * (0.0 if seated else -0.12) + w * gait * 0.06
+    out["pelvis"] = rot_y(w * gait * 0.08 * math.sin(ph)) @ rot_x(lean)
+    out["spine"] = rot_x(0.01 * breath)
+    out["chest"] = rot_y(-w * gait * 0.12 * math.sin(ph)) @ scale(1 + 0.012 * breath, 1.0, 1 + 0.02 * breath)
+    head_pitch, head_yaw = pose.head_pitch, pose.head_yaw
+    out["neck"] = rot_y(0.4 * head_yaw) @ rot_x(0.35 * head_pitch)
+    out["head"] = rot_y(0.6 * head_yaw) @ rot_x(0.65 * head_pitch - 0.25 * lean)
+    open_ = max(0.0, min(1.0, pose.mouth_open))
+    out["mouth"] = scale(1.0 - 0.15 * open_, 0.12 + 0.88 * open_, 1.0)
+    out["jaw"] = translate(0, -0.03 * p.head_height * open_ * 1.4, -0.01 * p.head_height * open_) @ rot_x(0.12 * open_)
+    blink = max(0.0, min(1.0, pose.blink))
+    lid = rot_x(-0.35 + 1.45 * blink)
+    out["lid_l"] = out["lid_r"] = lid
+    for side, sign in (("l", 1.0), ("r", -1.0)):
+        out[f"clavicle_{side}"] = rot_z(sign * 0.03 * breath * 0.5)
+        arm_swing = -legs[side] * w * gait * 0.45
+        out[f"upper_arm_{side}"] = rot_z(sign * (0.09 + 0.25 * s)) @ rot_x(-arm_swing - s * 0.35)
+        out[f"forearm_{side}"] = rot_x(-(0.18 + 0.25 * w * gait + 0.6 * s))
+        out[f"hand_{side}"] = np.eye(4)
+    raise_ = rot_z(-wv * 1.85) @ rot_x(-0.3 * wv)
+    out["upper_arm_r"] = raise_ @ _blend_rotation(out["upper_arm_r"], 1.0 - wv)
+    out["forearm_r"] = rot_z(-wv * (0.85 + 0.4 * math.sin(pose.wave_phase))) @ _blend_rotation(out["forearm_r"], 1.0 - wv)
+    out["hand_r"] = rot_z(-wv * 0.15 * math.sin(pose.wave_phase))
+    return out
+
+
+def _blend_rotation(m: np.ndarray, t: float) -> np.ndarray:
+    """A rotation matrix eased toward identity by ``t`` (1 keeps it, 0 is identity)."""
+    angle, axis = _axis_angle(m[:3, :3])
+    if angle < 1e-9:
+        return np.eye(4)
+    return _rotation(axis, angle * t)
+
+
+def _axis_angle(r: np.ndarray) -> tuple[float, np.ndarray]:
+    """The angle and unit axis of a 3x3 rotation (angles below pi)."""
+    angle = math.acos(max(-1.0, min(1.0, (np.trace(r) - 1) / 2)))
+    axis = np.array([r[2, 1] - r[1, 2], r[0, 2] - r[2, 0], r[1, 0] - r[0, 1]])
+    n = np.linalg.norm(axis)
+    return (angle, axis / n) if n > 1e-12 else (0.0, np.array([1.0, 0, 0]))
+
+
+def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
+    """A 4x4 rotation by ``angle`` about unit ``axis`` (Rodrigues)."""
+    x, y, z = axis
+    k = np.array([[0, -z, y], [z, 0, -x], [-y, x, 0]])
+    m = np.eye(4)
+    m[:3, :3] = np.eye(3) + math.sin(angle) * k + (1 - math.cos(angle)) * (k @ k)
+    return m
+
+
+def forward_kinematics(p: Proportions, local: dict[str, np.ndarray]) -> np.ndarray:
+    """Character-space matrices (n_bones, 4, 4) mapping bone-local rest offsets to posed space."""
+    mats = np.empty((len(BONES), 4, 4))
+    for i, (name, parent) in enumerate(BONES):
+        joint = p.joints[name]
+        base = np.eye(4) if parent is None else mats[BONE_INDEX[parent]] @ translate(*(joint - p.joints[parent]))
+        mats[i] = base @ local.get(name, np.eye(4))
+    return mats
+
+
+def pose_matrices(
+    p: Proportions, pose: Pose, world: np.ndarray, seat_height: float | None = None
+) -> np.ndarray:
+    """World bone matrices for ``pose``: feet planted on the ground, or hips on a seat."""
+    local = local_transforms(pose, p, seated=seat_height is not None)
+    mats = forward_kinematics(p, local)
+    ankles = [mats[BONE_INDEX[f"foot_{s}"]][1, 3] for s in ("l", "r")]
+    drop = p.ankle - min(ankles)
+    if seat_height is not None:
+        pelvis_y = mats[BONE_INDEX["pelvis"]][1, 3]
+        on_seat = seat_height + 0.055 * p.height - pelvis_y
+        drop += (on_seat - drop) * max(0.0, min(1.0, pose.sit))
+    return np.einsum("ij,njk->nik", world @ translate(0, drop, 0), mats)

@@ -1,0 +1,440 @@
+"""Shot IR + line audio -> timed animation tracks.
+
+Everything here is a pure function of its inputs: the schedule of lines, beats and actions,
+where every character stands (keys), what they are doing (clips), mouth openness per frame
+from the line's audio, seeded blinks, camera keys per shot, subtitle cues and audio placements.
+Times are seconds from the start of the episode, rounded so the JSON is byte-stable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+import numpy as np
+
+from . import ir
+from .camera import Body, frame
+from .ir import Node
+from .sets import SETS_BY_NAME
+from .voice import LineAudio
+
+TRACKS_VERSION = "0.1"
+LINE_LEAD = 0.12  # silence before a line starts
+LINE_GAP = 0.35  # silence after a line, before the next event
+SHOT_TAIL = 0.4  # hold at the end of a shot
+MIN_SHOT = 1.5  # no shot is shorter than this
+CAMERA_STEP = 0.5  # seconds between camera keys
+WALK_SPEED = 1.25  # metres per second
+STRIDE = 1.4  # metres per gait cycle (two steps), so feet do not slide
+TURN_TIME = 0.45
+SPACING = 1.5  # metres between characters at the start of a scene
+GESTURES = {"wave": 1.8, "nod": 0.9, "sit": 1.2, "stand": 1.0}
+OVERLAP = {"wave": 0.55, "nod": 0.6, "sit": 1.0, "stand": 1.0}  # fraction of a gesture before the next event
+
+
+def _r(x: float, nd: int = 4) -> float:
+    """Round for stable JSON (and no negative zero)."""
+    return round(float(x), nd) + 0.0
+
+
+class Key(Node):
+    """Where a character stands and faces at time ``t``; motion between keys is eased."""
+
+    t: float
+    x: float
+    z: float
+    yaw: float
+
+
+class Clip(Node):
+    """A timed motion: a walk, a gesture, sitting down or standing up."""
+
+    kind: Literal["walk", "wave", "nod", "sit", "stand"]
+    start: float
+    end: float
+    distance: float = 0.0
+
+
+class Speech(Node):
+    """A line being spoken: its interval and the mouth opening per frame from ``first_frame``."""
+
+    line_id: str
+    start: float
+    end: float
+    first_frame: int
+    mouth: tuple[float, ...]
+
+
+class ActorTrack(Node):
+    """Everything one character does in one scene."""
+
+    name: str
+    keys: tuple[Key, ...]
+    clips: tuple[Clip, ...]
+    speech: tuple[Speech, ...]
+    blinks: tuple[float, ...]
+    breath_offset: float
+
+
+class SceneTrack(Node):
+    """A scene's time range, set and its actors' tracks."""
+
+    id: str
+    set: str
+    time_of_day: ir.TimeOfDay
+    start: float
+    end: float
+    actors: tuple[ActorTrack, ...]
+
+
+class CameraKey(Node):
+    """A camera pose at time ``t``."""
+
+    t: float
+    eye: tuple[float, float, float]
+    target: tuple[float, float, float]
+    fov: float
+
+
+class ShotTrack(Node):
+    """A shot's time range, its frames and its camera keys."""
+
+    id: str
+    scene: str
+    start: float
+    end: float
+    first_frame: int
+    frame_count: int
+    camera: tuple[CameraKey, ...]
+
+
+class Cue(Node):
+    """A subtitle: one dialogue line at its exact spoken time."""
+
+    index: int
+    line_id: str
+    speaker: str
+    start: float
+    end: float
+    text: str
+
+
+class AudioPlacement(Node):
+    """Where a line's audio goes in the mix."""
+
+    line_id: str
+    start: float
+    gain_db: float = 0.0
+    pan: float = 0.0
+
+
+class Tracks(Node):
+    """The timed episode: the input to the renderer and the mixer."""
+
+    version: str = TRACKS_VERSION
+    fps: int
+    width: int
+    height: int
+    duration: float
+    frame_count: int
+    scenes: tuple[SceneTrack, ...]
+    shots: tuple[ShotTrack, ...]
+    cues: tuple[Cue, ...]
+    audio: tuple[AudioPlacement, ...]
+
+
+# ---- interpolation shared with the animator -------------------------------------------
+
+
+def smoothstep(u: float) -> float:
+    """Ease in and out on [0, 1]."""
+    u = min(max(u, 0.0), 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
+def lerp_angle(a: float, b: float, u: float) -> float:
+    """Interpolate angles the short way round."""
+    d = (b - a + math.pi) % (2.0 * math.pi) - math.pi
+    return a + d * u
+
+
+def sample_keys(keys: tuple[Key, ...] | list[Key], t: float) -> tuple[float, float, float]:
+    """(x, z, yaw) at time ``t``, eased between the surrounding keys."""
+    if t <= keys[0].t:
+        return keys[0].x, keys[0].z, keys[0].yaw
+    for a, b in zip(keys, keys[1:]):
+        if t < b.t:
+            u = (t - a.t) / (b.t - a.t) if b.t > a.t else 1.0
+            # Positions move at constant speed (walks), turns ease.
+            return a.x + (b.x - a.x) * u, a.z + (b.z - a.z) * u, lerp_angle(a.yaw, b.yaw, smoothstep(u))
+    last = keys[-1]
+    return last.x, last.z, last.yaw
+
+
+def sit_amount(clips, t: float) -> float:
+    """How far down a character is (0 standing .. 1 sitting) at ``t``."""
+    level = 0.0
+    for c in clips:
+        if c.kind in ("sit", "stand") and t >= c.start:
+            u = smoothstep((t - c.start) / (c.end - c.start))
+            level = u if c.kind == "sit" else 1.0 - u
+    return level
+
+
+# ---- scheduling ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackSettings:
+    """Output settings that timing depends on."""
+
+    fps: int = 30
+    width: int = 1280
+    height: int = 720
+
+
+@dataclass
+class _Actor:
+    """Mutable blocking state of one character while a scene is scheduled."""
+
+    name: str
+    height: float
+    keys: list[Key]
+    clips: list[Clip] = field(default_factory=list)
+    speech: list[Speech] = field(default_factory=list)
+    sitting: bool = False
+
+    def at(self, t: float) -> tuple[float, float, float]:
+        return sample_keys(self.keys, t)
+
+    def key(self, t: float, x: float, z: float, yaw: float) -> None:
+        self.keys.append(Key(t=_r(t), x=_r(x), z=_r(z), yaw=_r(yaw)))
+
+
+def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: TrackSettings) -> Tracks:
+    """Schedule the whole episode."""
+    t = 0.0
+    scenes, shots, cues, placements = [], [], [], []
+    for scene in episode.scenes:
+        actors = _place(episode, scene)
+        scene_start, spans = t, []
+        for shot in (s for s in episode.shots if s.scene == scene.id):
+            start = t
+            for event in shot.events:
+                t = _schedule(event, t, actors, scene, audio, settings, cues)
+            t = max(t + SHOT_TAIL, start + MIN_SHOT)
+            spans.append((shot, start, t))
+        shots.extend(_shot_tracks(spans, actors, episode, settings))
+        scenes.append(_scene_track(scene, scene_start, t, actors))
+    frame_count = round(t * settings.fps)
+    shots = _snap_frames(shots, frame_count, settings.fps)
+    placements = [_placement(c, scenes, shots, episode) for c in cues]
+    return Tracks(fps=settings.fps, width=settings.width, height=settings.height, duration=_r(frame_count / settings.fps),
+                  frame_count=frame_count, scenes=tuple(scenes), shots=tuple(shots), cues=tuple(cues),
+                  audio=tuple(placements))
+
+
+def _place(episode: ir.Episode, scene: ir.Scene) -> dict[str, _Actor]:
+    """Starting marks: the scene's cast side by side, turned towards each other."""
+    n = len(scene.cast)
+    actors = {}
+    for i, name in enumerate(scene.cast):
+        x = (i - (n - 1) / 2.0) * SPACING
+        yaw = 0.0 if n == 1 or abs(x) < 1e-6 else math.copysign(math.radians(55.0), -x)
+        actor = _Actor(name, episode.character(name).appearance.height_m, [])
+        actor.key(0.0, x, 0.0, yaw)
+        actors[name] = actor
+    return actors
+
+
+def _schedule(event, t: float, actors: dict[str, _Actor], scene: ir.Scene, audio, settings, cues: list) -> float:
+    """Place one event at ``t``; return when the next event may start."""
+    if isinstance(event, ir.Pause):
+        return t + event.seconds
+    if isinstance(event, ir.Line):
+        return _speak(event, t, actors[event.speaker], audio[event.id], settings, cues)
+    return _act(event, t, actors, scene)
+
+
+def _speak(line: ir.Line, t: float, actor: _Actor, clip: LineAudio, settings: TrackSettings, cues: list) -> float:
+    """A dialogue line: a speech interval with its mouth track, and a subtitle cue."""
+    start = _r(t + LINE_LEAD)
+    end = _r(start + clip.duration)
+    first = math.ceil(start * settings.fps - 1e-9)
+    last = math.floor(end * settings.fps + 1e-9)
+    mouth = mouth_track(clip, [(f / settings.fps) - start for f in range(first, last + 1)], settings.fps)
+    actor.speech.append(Speech(line_id=line.id, start=start, end=end, first_frame=first, mouth=mouth))
+    cues.append(Cue(index=len(cues) + 1, line_id=line.id, speaker=line.speaker, start=start, end=end, text=line.text))
+    return end + LINE_GAP
+
+
+def mouth_track(clip: LineAudio, times: list[float], fps: int) -> tuple[float, ...]:
+    """Mouth opening (0..1) at each time, from the loudness of the line around that time."""
+    samples, sr = clip.samples.astype(np.float64), clip.sample_rate
+    half = max(1, int(sr / fps))
+    rms = []
+    for tt in times:
+        c = int(tt * sr)
+        window = samples[max(0, c - half) : max(0, c + half)]
+        rms.append(float(np.sqrt(np.mean(window * window))) if window.size else 0.0)
+    loud = [v for v in rms if v > 1e-4]
+    ref = float(np.percentile(loud, 90)) if loud else 1.0
+    out, prev = [], 0.0
+    for v in rms:
+        level = min(1.0, (v / ref) ** 0.7) if ref > 0 else 0.0
+        level = max(level if level > 0.12 else 0.0, prev * 0.55)  # fast attack, soft release
+        out.append(round(level, 2))
+        prev = level
+    return tuple(out)
+
+
+def _act(action: ir.Action, t: float, actors: dict[str, _Actor], scene: ir.Scene) -> float:
+    """Schedule a stage direction; gestures let the next event overlap their tail."""
+    actor = actors[action.actor]
+    if action.verb in ("walk_to", "turn_to"):
+        goal = _target_point(action.target, t, actor, actors, scene)
+        if actor.sitting:
+            t = _gesture(actor, "stand", t)
+        return _walk(actor, t, goal) if action.verb == "walk_to" else _turn(actor, t, goal)
+    if action.verb == "sit" and actor.sitting or action.verb == "stand" and not actor.sitting:
+        return t  # already there
+    if action.verb in ("sit", "stand"):
+        actor.sitting = action.verb == "sit"
+    if action.verb == "wave" and action.target and not action.target.startswith("mark:"):
+        t = _turn(actor, t, _target_point(action.target, t, actor, actors, scene)) - 0.2
+    return _gesture(actor, action.verb, t)
+
+
+def _gesture(actor: _Actor, kind: str, t: float) -> float:
+    """A fixed-length clip; returns when the next event may begin."""
+    length = GESTURES[kind]
+    actor.clips.append(Clip(kind=kind, start=_r(t), end=_r(t + length)))
+    return t + length * OVERLAP[kind]
+
+
+def _target_point(target: str | None, t: float, actor: _Actor, actors: dict[str, _Actor], scene: ir.Scene):
+    """The ground point a target names, and whether it is a person (to stop short of)."""
+    if target and target.startswith("mark:"):
+        mx, mz = SETS_BY_NAME[scene.set].marks[target[5:]]
+        return mx, mz, False
+    other = actors.get(target or "")
+    if other is None:  # not blocked in this scene: face the audience
+        x, z, _ = actor.at(t)
+        return x, z + 1.0, False
+    ox, oz, _ = other.at(t)
+    return ox, oz, True
+
+
+def _walk(actor: _Actor, t: float, goal) -> float:
+    """Turn towards the goal, walk there at constant speed, turn to face it."""
+    gx, gz, person = goal
+    x, z, yaw = actor.at(t)
+    dx, dz = gx - x, gz - z
+    dist = math.hypot(dx, dz)
+    if person:  # stop at conversation distance on our side of them
+        dist = max(0.0, dist - 1.0)
+    if dist < 0.15:
+        return _turn(actor, t, goal)
+    heading = math.atan2(dx, dz)
+    ex, ez = x + math.sin(heading) * dist, z + math.cos(heading) * dist
+    walk_time = dist / WALK_SPEED
+    actor.key(t, x, z, yaw)
+    actor.key(t + TURN_TIME, x, z, heading)
+    actor.key(t + TURN_TIME + walk_time, ex, ez, heading)
+    actor.clips.append(Clip(kind="walk", start=_r(t + TURN_TIME), end=_r(t + TURN_TIME + walk_time), distance=_r(dist)))
+    end = t + TURN_TIME + walk_time
+    if person:
+        actor.key(end + TURN_TIME, ex, ez, heading)
+        end += TURN_TIME
+    return end
+
+
+def _turn(actor: _Actor, t: float, goal) -> float:
+    """Turn on the spot to face the goal."""
+    gx, gz, _ = goal
+    x, z, yaw = actor.at(t)
+    if math.hypot(gx - x, gz - z) < 1e-3:
+        return t
+    actor.key(t, x, z, yaw)
+    actor.key(t + TURN_TIME * 1.3, x, z, math.atan2(gx - x, gz - z))
+    return t + TURN_TIME * 1.3
+
+
+def _scene_track(scene: ir.Scene, start: float, end: float, actors: dict[str, _Actor]) -> SceneTrack:
+    """Freeze a scheduled scene into its track."""
+    tracks = []
+    for a in actors.values():
+        seed = int.from_bytes(hashlib.sha256(f"{a.name}|{scene.id}".encode()).digest()[:8], "big")
+        rng = np.random.default_rng(seed)
+        blinks, t = [], start + float(rng.uniform(0.4, 2.0))
+        while t < end:
+            blinks.append(_r(t, 3))
+            t += float(rng.uniform(1.8, 4.8))
+        keys = tuple(sorted({k.t: k for k in a.keys}.values(), key=lambda k: k.t))
+        tracks.append(ActorTrack(name=a.name, keys=keys, clips=tuple(a.clips), speech=tuple(a.speech),
+                                 blinks=tuple(blinks), breath_offset=_r(float(rng.uniform(0, 2 * math.pi)))))
+    return SceneTrack(id=scene.id, set=scene.set, time_of_day=scene.time_of_day, start=_r(start), end=_r(end),
+                      actors=tuple(tracks))
+
+
+def _bodies(actors: dict[str, _Actor], t: float) -> dict[str, Body]:
+    """Every actor's framing body at ``t`` (a seated character is shorter)."""
+    out = {}
+    for name, a in actors.items():
+        x, z, yaw = a.at(t)
+        out[name] = Body(x, z, yaw, a.height * (1.0 - 0.38 * sit_amount(a.clips, t)))
+    return out
+
+
+def _shot_tracks(spans, actors: dict[str, _Actor], episode: ir.Episode, settings: TrackSettings) -> list[ShotTrack]:
+    """Camera keys for each shot, following its subjects as they move."""
+    aspect = settings.width / settings.height
+    out = []
+    for shot, start, end in spans:
+        times = list(np.arange(start, end, CAMERA_STEP)) + [end]
+        keys = []
+        for tt in times:
+            bodies = _bodies(actors, tt)
+            subjects = [bodies[n] for n in shot.camera.subjects if n in bodies]
+            cam = frame(shot.camera.size, subjects, list(bodies.values()), aspect)
+            keys.append((float(tt), cam))
+        out.append(ShotTrack(id=shot.id, scene=shot.scene, start=_r(start), end=_r(end), first_frame=0, frame_count=0,
+                             camera=_smooth_camera(keys)))
+    return out
+
+
+def _smooth_camera(keys) -> tuple[CameraKey, ...]:
+    """Average each camera key with its neighbours so tracking moves are smooth."""
+    eyes = np.array([k[1].eye for k in keys])
+    targets = np.array([k[1].target for k in keys])
+    if len(keys) > 2:
+        kernel = np.array([0.25, 0.5, 0.25])
+        pad = lambda a: np.vstack([a[:1], a, a[-1:]])
+        eyes = np.stack([np.convolve(pad(eyes)[:, i], kernel, "valid") for i in range(3)], axis=1)
+        targets = np.stack([np.convolve(pad(targets)[:, i], kernel, "valid") for i in range(3)], axis=1)
+    return tuple(CameraKey(t=_r(k[0]), eye=tuple(_r(v) for v in e), target=tuple(_r(v) for v in g), fov=k[1].fov_deg)
+                 for k, e, g in zip(keys, eyes, targets))
+
+
+def _snap_frames(shots: list[ShotTrack], frame_count: int, fps: int) -> list[ShotTrack]:
+    """Give each shot a whole number of frames; the shots tile the episode exactly."""
+    bounds = [round(s.start * fps) for s in shots] + [frame_count]
+    return [s.model_copy(update={"first_frame": a, "frame_count": b - a}) for s, a, b in zip(shots, bounds, bounds[1:])]
+
+
+def _placement(cue: Cue, scenes: list[SceneTrack], shots: list[ShotTrack], episode: ir.Episode) -> AudioPlacement:
+    """Place a line in the mix, panned a little towards where the speaker is on screen."""
+    shot = next((s for s in shots if s.start <= cue.start < s.end), shots[-1])
+    scene = next(s for s in scenes if s.id == shot.scene)
+    actor = next(a for a in scene.actors if a.name == cue.speaker)
+    x, z, _ = sample_keys(actor.keys, cue.start)
+    cam = shot.camera[0]
+    fx, fz = cam.target[0] - cam.eye[0], cam.target[2] - cam.eye[2]
+    n = math.hypot(fx, fz) or 1.0
+    right = (-fz / n, fx / n)
+    depth = max(0.5, (x - cam.eye[0]) * fx / n + (z - cam.eye[2]) * fz / n)
+    side = ((x - cam.eye[0]) * right[0] + (z - cam.eye[2]) * right[1]) / depth
+    return AudioPlacement(line_id=cue.line_id, start=cue.start, pan=_r(max(-0.5, min(0.5, side * 0.6)), 3))

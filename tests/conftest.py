@@ -1,0 +1,43 @@
+"""Shared fixtures: paths, the --update-golden switch, and synthetic line audio for timing tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from screenplay_compiler.voice import LineAudio, Phoneme
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.play"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files and show what changed")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+def tone(seconds: float, rate: int = 22050, freq: float = 180.0, gaps: bool = True) -> LineAudio:
+    """Speech-like test audio: a buzzy tone broken into syllables, with phoneme marks."""
+    t = np.arange(int(seconds * rate)) / rate
+    wave = 0.4 * np.sign(np.sin(2 * np.pi * freq * t)) * (0.5 + 0.5 * np.sin(2 * np.pi * 3.0 * t) ** 2)
+    if gaps:
+        wave = wave * (np.sin(2 * np.pi * 4.0 * t) > -0.6)
+    phonemes = tuple(Phoneme("a", i * 0.1, (i + 1) * 0.1) for i in range(int(seconds / 0.1)))
+    return LineAudio(samples=wave.astype(np.float32), sample_rate=rate, phonemes=phonemes)
+
+
+@pytest.fixture
+def line_audio():
+    """A factory: line id -> synthetic audio of a fixed length, for every line of an episode."""
+    from screenplay_compiler import ir
+
+    def make(episode: ir.Episode, seconds: float = 1.5) -> dict[str, LineAudio]:
+        return {e.id: tone(seconds) for s in episode.shots for e in s.events if isinstance(e, ir.Line)}
+
+    return make

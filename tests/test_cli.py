@@ -1,0 +1,62 @@
+"""The command line: exit codes, diagnostics on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from screenplay_compiler.cli import app
+
+from .conftest import ROOT
+
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_check_ok():
+    result = run("check", str(ROOT / "examples" / "the-bridge.play"))
+    assert result.exit_code == 0 and "ok: 1 scene(s)" in result.stdout
+
+
+def test_ir_prints_canonical_json():
+    result = run("ir", str(ROOT / "examples" / "the-bridge.play"))
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["ir_version"] == "0.1" and data["title"] == "The Bridge"
+
+
+@pytest.mark.parametrize("name,expect", [
+    ("garbage.play", "garbage.play:2:1: error[syntax]"),
+    ("truncated.play", "truncated.play:18:15: error[syntax]: nothing after ':'"),
+    ("unknown-character.play", "unknown-character.play:6:1: error[unknown-character]: unknown character 'MEE'"),
+])
+def test_broken_scripts_give_located_diagnostics(name, expect):
+    result = run("check", str(BROKEN / name))
+    assert result.exit_code == 1
+    assert expect in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "^" in result.stderr and "error(s)" in result.stderr
+
+
+def test_several_diagnostics_with_did_you_mean():
+    result = run("check", str(BROKEN / "unknown-character.play"))
+    assert "did you mean 'MEI'?" in result.stderr and "did you mean 'JUN'?" in result.stderr
+    assert "2 error(s)" in result.stderr
+
+
+def test_missing_file_and_non_utf8(tmp_path):
+    assert run("check", str(tmp_path / "nope.play")).exit_code == 1
+    bad = tmp_path / "latin1.play"
+    bad.write_bytes(b"Title: caf\xe9\n")
+    result = run("check", str(bad))
+    assert result.exit_code == 1 and "not UTF-8" in result.stderr
+
+
+def test_build_rejects_bad_resolution(tmp_path):
+    result = run("build", str(ROOT / "examples" / "the-bridge.play"), "--resolution", "641x360", "-o", str(tmp_path / "x.mp4"))
+    assert result.exit_code == 2 and not (tmp_path / "x.mp4").exists()
