@@ -73,8 +73,8 @@ def _source_line(text: str | None, line: int) -> str | None:
     """Line ``line`` (1-based) of ``text``, or None when out of range."""
     if text is None:
         return None
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else ("" if line == len(lines) + 1 else None)
+    lines = text.split("\n")  # the parser counts only "\n", unlike str.splitlines
+    return lines[line - 1] if 0 < line <= len(lines) else None
 
 
 def _underline(line: str, span: Span) -> str:

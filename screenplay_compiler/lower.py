@@ -213,6 +213,8 @@ def _scene(ctx: Lowering, scene: nodes.Scene, scene_id: str) -> tuple[ir.Scene, 
         event = _event(ctx, item, f"{scene_id}-sh{len(builders)}-e{len(builders[-1].events) + 1}", spec.name, cast)
         if event is not None:
             builders[-1].events.append(event)
+    if not builders:  # a heading alone still establishes the place
+        builders.append(_ShotBuilder(ir.Camera(size="wide", explicit=False)))
     shots = [_finish_shot(ctx, b, f"{scene_id}-sh{i}", scene_id, cast) for i, b in enumerate(builders, 1)]
     lowered = ir.Scene(id=scene_id, heading=_heading_text(heading), location=heading.location.text,
                        interior=interior, set=spec.name, time_of_day=_time_of_day(ctx, heading.time_of_day),
@@ -325,6 +327,10 @@ def _target(ctx: Lowering, a: nodes.Action, verb: str, set_name: str, cast: list
         return None
     words = re.sub(r"^(to|towards?|at|on|the|toward)\s+|^(the)\s+", "", a.argument.text, flags=re.I)
     words = re.sub(r"^(the)\s+", "", words, flags=re.I).strip()
+    if words == a.actor.text:
+        ctx.diags.error("self-target", f"{words} cannot {verb.split('_')[0]} to themselves", a.argument.span,
+                        "name another character or a mark in the set")
+        return False
     if words in ctx.cast:
         if words not in cast:
             cast.append(words)

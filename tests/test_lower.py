@@ -56,6 +56,10 @@ class TestLowering:
         assert ep.shots[2].camera.subjects == ("MEI", "JUN")  # filled from the scene cast
         assert [e.id for e in ep.shots[1].events] == ["sc1-sh2-e1", "sc1-sh2-e2"]
 
+    def test_a_heading_alone_gets_an_establishing_shot(self):
+        ep = compile_text(CAST + "EXT. STREET - NIGHT\nINT. ROOM\nMEI: Hi.\n", "t").episode
+        assert [(s.id, s.camera.size, s.events) for s in ep.shots][0] == ("sc1-sh1", "wide", ())
+
     def test_scene_resolves_set_time_and_cast(self):
         ep = episode("JUN: Hi.\nMEI waves.\n", heading="INT. LITTLE CAFE - NIGHT")
         (scene,) = ep.scenes
@@ -105,6 +109,10 @@ class TestSemanticDiagnostics:
             ("unknown-target", "did you mean 'railing'?"),
             ("missing-target", found[2].hint),
         ]
+
+    def test_acting_on_yourself(self):
+        (d,) = problems("MEI walks to MEI.\n")
+        assert d.code == "self-target" and d.span.col == 11
 
     def test_unknown_camera_subject(self):
         (d,) = problems("[CLOSE ON JUNE]\n")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from screenplay_compiler import nodes
 from screenplay_compiler.api import build_ast
 from screenplay_compiler.diagnostics import CompileError
-from screenplay_compiler.parser import GRAMMAR, parse
+from screenplay_compiler.parser import GRAMMAR, normalise, parse
 
 from .conftest import EXAMPLES
 
@@ -100,6 +100,11 @@ class TestSyntaxDiagnostics:
         caret = text.splitlines()[2]
         assert caret.index("^") == text.splitlines()[1].index("CLOSUP")
 
+    def test_line_numbers_count_only_line_breaks(self):
+        text = "CAST\rMEI: girl\x0c\u2028\rEXT. BRIDGE\r\n[CLOSUP]\n"
+        (d,) = errors(text)
+        assert d.span.line == 4 and d.render(normalise(text)).splitlines()[1].endswith("| [CLOSUP]")
+
     def test_dialogue_before_any_scene(self):
         (d,) = errors("CAST\nMEI: girl\n[WIDE]\n")
         assert d.span.line == 3
@@ -116,7 +121,7 @@ class TestFuzz:
         try:
             parse(text, "f.play")
         except CompileError as exc:
-            lines = text.count("\n") + 2
+            lines = normalise(text).count("\n") + 1  # \r and \r\n are line breaks too
             assert exc.diagnostics and all(1 <= d.span.line <= lines for d in exc.diagnostics)
             exc.render()
 

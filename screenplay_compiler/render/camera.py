@@ -39,6 +39,11 @@ def projection_matrix(fov_deg: float, aspect: float, near: float = NEAR, far: fl
     ])
 
 
-def view_projection(camera: CameraState, aspect: float) -> np.ndarray:
-    """Projection times view for ``camera``."""
-    return projection_matrix(camera.fov_deg, aspect) @ view_matrix(camera)
+def view_projection(camera: CameraState, aspect: float, flip_y: bool = False) -> np.ndarray:
+    """Projection times view for ``camera``; ``flip_y`` draws the picture upside down.
+
+    GL stores the bottom row first, so drawing upside down puts the picture's top row first
+    in memory and a read-back needs no flip (front faces then wind clockwise).
+    """
+    flip = np.diag((1.0, -1.0 if flip_y else 1.0, 1.0, 1.0))
+    return flip @ projection_matrix(camera.fov_deg, aspect) @ view_matrix(camera)

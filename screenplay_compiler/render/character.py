@@ -14,7 +14,6 @@ from .geometry import (
     limb,
     linear_rgb,
     rot_x,
-    rot_z,
     scale,
     shade,
     sphere,
@@ -22,7 +21,7 @@ from .geometry import (
     torus,
     translate,
 )
-from .skeleton import BONE_INDEX, Proportions, proportions
+from .skeleton import BONE_INDEX, MOUTH_CLOSED, MOUTH_HEIGHT, Proportions, proportions
 
 LONG_SLEEVES = {"shirt", "coat", "jacket", "sweater", "hoodie", "blouse"}
 LONG_TOPS = {"coat": 0.27, "dress": 0.24, "jacket": 0.1}  # hem length below the waist, x height
@@ -89,7 +88,7 @@ def _body(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
         translate(*(chest + (0, 0.04 * h, -0.006 * h)))), top_c, "chest", _GLOSS["cloth"])
     if a.gender == "female" and a.age != "child":
         for sx in (1, -1):
-            b.add(ellipsoid((0.032 * h, 0.03 * h, 0.026 * h), chest + (sx * 0.042 * h, 0.02 * h, p.chest_depth * 0.72)),
+            b.add(ellipsoid((0.03 * h, 0.026 * h, 0.02 * h), chest + (sx * 0.038 * h, 0.012 * h, p.chest_depth * 0.68)),
                   top_c, "chest", _GLOSS["cloth"])
     neck = _j(p, "neck")
     b.add(limb(neck - (0, 0.03 * h, 0), _j(p, "head") + (0, 0.02 * h, 0), 0.03 * h, 0.028 * h), skin, "neck", _GLOSS["skin"])
@@ -106,9 +105,9 @@ def _garment_details(b: MeshBuilder, p: Proportions, a: Appearance, top: str, to
         flare = 1.45 if top in {"dress"} or top not in LONG_TOPS else 1.25
         r_top = p.hip_half * 1.12
         skirt = frustum(r_top * flare, r_top, length, 20, caps=False)
-        b.add(skirt.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), color, "pelvis", _GLOSS["cloth"])
+        b.add(skirt.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), color, "skirt", _GLOSS["cloth"])
         inner = frustum(r_top * flare * 0.98, r_top * 0.98, length, 20, caps=False).transformed(scale(-1, 1, 1))
-        b.add(inner.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), shade(color, 0.5), "pelvis")
+        b.add(inner.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), shade(color, 0.5), "skirt")
     chest = _j(p, "chest")
     collar_y = _j(p, "neck")[1] - 0.005 * h
     if top in {"shirt", "blouse", "coat", "jacket"}:
@@ -141,8 +140,8 @@ def _legs(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
     shoe = linear_rgb(a.shoes)
     for side in ("l", "r"):
         hip, knee, ankle = _j(p, f"thigh_{side}"), _j(p, f"shin_{side}"), _j(p, f"foot_{side}")
-        b.add(limb(hip, knee, 0.052 * h * girth, 0.036 * h * girth, 14), thigh_c, f"thigh_{side}", _GLOSS["cloth"])
-        b.add(limb(knee, ankle + (0, 0.01 * h, 0), 0.035 * h * girth, 0.025 * h * girth, 12), shin_c, f"shin_{side}",
+        b.add(limb(hip, knee, 0.052 * h * girth, 0.036 * h * girth, 12), thigh_c, f"thigh_{side}", _GLOSS["cloth"])
+        b.add(limb(knee, ankle + (0, 0.01 * h, 0), 0.035 * h * girth, 0.025 * h * girth, 10), shin_c, f"shin_{side}",
               _GLOSS["cloth"] if covered else _GLOSS["skin"])
         if kind == "shorts" and _top_kind(a) != "dress":
             b.add(limb(hip, hip + (knee - hip) * 0.55, 0.056 * h * girth, 0.046 * h * girth, 16), bottom_c, f"thigh_{side}",
@@ -165,7 +164,7 @@ def _arms(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
     long = top in LONG_SLEEVES
     for side, sx in (("l", 1.0), ("r", -1.0)):
         shoulder, elbow, wrist = _j(p, f"upper_arm_{side}"), _j(p, f"forearm_{side}"), _j(p, f"hand_{side}")
-        b.add(ellipsoid((0.04 * h * girth, 0.038 * h, 0.038 * h * girth), shoulder + (-sx * 0.006 * h, 0.002 * h, 0)),
+        b.add(ellipsoid((0.032 * h * girth, 0.032 * h, 0.032 * h * girth), shoulder + (-sx * 0.008 * h, -0.004 * h, 0)),
               top_c, f"upper_arm_{side}", _GLOSS["cloth"])
         b.add(limb(shoulder, elbow, 0.031 * h * girth, 0.026 * h * girth), top_c if long else skin, f"upper_arm_{side}",
               _GLOSS["cloth"] if long else _GLOSS["skin"])
@@ -197,9 +196,9 @@ def _head(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
     rx, ry, rz = p.head_radii
     hc = np.asarray(p.head_center)
     skin = linear_rgb(a.skin)
-    b.add(ellipsoid(p.head_radii, hc, 22, 14), skin, "head", _GLOSS["skin"])
-    jaw_c = hc + (0, -0.62 * ry, 0.38 * rz)
-    b.add(ellipsoid((0.5 * rx, 0.34 * ry, 0.5 * rz), jaw_c, 18, 10), skin, "jaw", _GLOSS["skin"])
+    b.add(ellipsoid(p.head_radii, hc, 20, 12), skin, "head", _GLOSS["skin"])
+    jaw_c = hc + (0, -0.62 * ry, 0.2 * rz)
+    b.add(ellipsoid((0.42 * rx, 0.33 * ry, 0.56 * rz), jaw_c, 16, 10), skin, "jaw", _GLOSS["skin"])
     for sx in (1, -1):
         b.add(ellipsoid((0.1 * rx, 0.2 * ry, 0.13 * rz), hc + (sx * 0.96 * rx, -0.02 * ry, -0.05 * rz), 10, 8),
               shade(skin, 0.93), "head", _GLOSS["skin"])
@@ -212,21 +211,21 @@ def _head(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
 
 
 def _mouth(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
-    """Dark mouth interior (scaled open by the mouth bone), teeth and lips."""
+    """A dark mouth hanging from the upper lip (the mouth bone scales its height) and two lips."""
     rx, ry, rz = p.head_radii
     hc = np.asarray(p.head_center)
     m = _j(p, "mouth")
     skin = linear_rgb(a.skin)
-    lip = np.clip(skin * np.array([0.95, 0.62, 0.62]), 0, 1)
-    surface = hc[2] + _face_z(p, 0, m[1] - hc[1])
-    depth = surface - m[2] + 0.06 * rz
-    b.add(ellipsoid((0.3 * rx, 0.14 * ry, depth), m, 16, 10), linear_rgb("#3a1010"), "mouth", 0.3)
-    b.add(superellipsoid((0.2 * rx, 0.03 * ry, depth * 0.6), 4.0, 12, 6).transformed(translate(*(m + (0, 0.13 * ry, depth * 0.35)))),
-          linear_rgb("#f2efe6"), "mouth", 0.4)
-    y_up, y_lo = m[1] + 0.035 * ry, m[1] - 0.04 * ry
-    for y, bone in ((y_up, "head"), (y_lo, "jaw")):
-        z = hc[2] + _face_z(p, 0, y - hc[1]) - 0.015 * rz
-        b.add(limb((-0.3 * rx, y, z - 0.08 * rz), (0.3 * rx, y, z - 0.08 * rz), 0.035 * ry, 0.035 * ry, 10), lip, bone, 0.35)
+    lip = np.clip(skin * np.array([0.92, 0.6, 0.58]), 0, 1)
+    height = MOUTH_HEIGHT * p.head_height
+    mid = m - (0, height / 2, 0)
+    depth = hc[2] + _face_z(p, 0, mid[1] - hc[1]) - m[2] + 0.05 * rz
+    b.add(ellipsoid((0.24 * rx, height / 2, depth), mid, 16, 10), linear_rgb("#3a0f0f"), "mouth", 0.3)
+    closed = MOUTH_CLOSED * height
+    for y, bone in ((m[1] + 0.01 * ry, "head"), (m[1] - closed - 0.02 * ry, "jaw")):
+        pts = [(x, y, hc[2] + _face_z(p, x, y - hc[1]) - 0.015 * rz) for x in (-0.24 * rx, 0.0, 0.24 * rx)]
+        for a_, b_ in zip(pts, pts[1:]):
+            b.add(limb(a_, b_, 0.02 * ry, 0.03 * ry, 8), lip, bone, 0.35)
 
 
 def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
@@ -235,7 +234,7 @@ def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
     c = _j(p, f"lid_{side}")
     re = 0.15 * ry
     bone = f"lid_{side}"
-    b.add(ellipsoid((re,) * 3, c, 12, 8), linear_rgb("#f4f1ea"), "head", _GLOSS["eye"])
+    b.add(ellipsoid((re,) * 3, c, 10, 7), linear_rgb("#f4f1ea"), "head", _GLOSS["eye"])
     b.add(ellipsoid((0.58 * re, 0.58 * re, 0.25 * re), c + (0, 0, 0.86 * re), 14, 6), linear_rgb(a.eye_color), "head", _GLOSS["eye"])
     b.add(ellipsoid((0.28 * re, 0.28 * re, 0.2 * re), c + (0, 0, 0.97 * re), 10, 6), linear_rgb("#050505"), "head", _GLOSS["eye"])
     b.add(ellipsoid((0.1 * re,) * 3, c + (0.22 * re, 0.25 * re, 1.1 * re), 6, 4), np.ones(3), "head", 0.0, emissive=0.6)
@@ -256,7 +255,7 @@ def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
 # --- hair ------------------------------------------------------------------------------
 
 
-def _cap(front: float, side: float, back: float, segments: int = 20, rings: int = 8):
+def _cap(front: float, side: float, back: float, segments: int = 18, rings: int = 7):
     """A sphere cap whose polar limit (degrees) runs front -> side -> back with azimuth."""
 
     def limit(az: np.ndarray) -> np.ndarray:
@@ -304,7 +303,7 @@ def _curls(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
     polar = np.arccos(1 - 2 * i / n)
     az = (i * math.pi * (3 - math.sqrt(5))) % (2 * math.pi)
     keep = polar < limit(az) - math.radians(4)
-    ball = sphere(8, 6)
+    ball = sphere(7, 5)
     for t, u in zip(polar[keep], az[keep]):
         d = np.array([math.sin(t) * math.sin(u), math.cos(t), math.sin(t) * math.cos(u)])
         center = hc + d * (rx * 1.1, ry * 1.1, rz * 1.1)

@@ -21,13 +21,11 @@ def shader_source(name: str) -> str:
     return resources.files(SHADER_PACKAGE).joinpath(name).read_text(encoding="utf-8")
 
 
-def _with_preamble(source: str, defines: dict[str, object], include_common: bool) -> str:
-    """``source`` with its #version line followed by ``defines`` and, optionally, common.glsl."""
+def _with_preamble(source: str, defines: dict[str, object]) -> str:
+    """``source`` with its #version line followed by ``defines`` and common.glsl."""
     version, _, body = source.partition("\n")
     lines = [version] + [f"#define {k} {v}" for k, v in sorted(defines.items())]
-    if include_common:
-        lines.append(shader_source("common.glsl"))
-    return "\n".join(lines + [body])
+    return "\n".join(lines + [shader_source("common.glsl"), body])
 
 
 @dataclass
@@ -42,8 +40,8 @@ class ProgramCache:
         key = (vertex, fragment, tuple(sorted(defines.items())))
         if key not in self._programs:
             self._programs[key] = self.ctx.program(
-                vertex_shader=_with_preamble(shader_source(vertex), defines, False),
-                fragment_shader=_with_preamble(shader_source(fragment), defines, True),
+                vertex_shader=_with_preamble(shader_source(vertex), defines),
+                fragment_shader=_with_preamble(shader_source(fragment), defines),
             )
         return self._programs[key]
 
@@ -61,22 +59,27 @@ class Targets:
 def create_targets(ctx: moderngl.Context, width: int, height: int, aa: str) -> Targets:
     """Framebuffers for ``aa`` in {"none", "msaa", "fxaa"}."""
     size = (width, height)
-    output = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 3)])
+    output = ctx.framebuffer(color_attachments=[ctx.renderbuffer(size, 4)])
     if aa == "msaa":
         samples = min(4, ctx.max_samples)
-        scene = ctx.framebuffer([ctx.renderbuffer(size, 3, samples=samples)], ctx.depth_renderbuffer(size, samples=samples))
+        scene = ctx.framebuffer([ctx.renderbuffer(size, 4, samples=samples)], ctx.depth_renderbuffer(size, samples=samples))
         return Targets(scene, output, None, True)
     if aa == "fxaa":
-        texture = ctx.texture(size, 3)
+        texture = ctx.texture(size, 4)
         texture.filter = (moderngl.LINEAR, moderngl.LINEAR)
         texture.repeat_x = texture.repeat_y = False
         scene = ctx.framebuffer([texture], ctx.depth_renderbuffer(size))
         return Targets(scene, output, texture, False)
-    scene = ctx.framebuffer([ctx.renderbuffer(size, 3)], ctx.depth_renderbuffer(size))
+    scene = ctx.framebuffer([ctx.renderbuffer(size, 4)], ctx.depth_renderbuffer(size))
     return Targets(scene, scene, None, False)
 
 
 def read_rgb(fbo: moderngl.Framebuffer, width: int, height: int) -> np.ndarray:
-    """The framebuffer as an (height, width, 3) uint8 array, top row first."""
-    data = fbo.read(components=3, alignment=1)
-    return np.frombuffer(data, np.uint8).reshape(height, width, 3)[::-1].copy()
+    """The framebuffer as an (height, width, 3) uint8 array, in the order GL stores its rows.
+
+    GL's first row is the bottom one; the renderer draws with a y-flipped projection so that
+    the first stored row is the top of the picture and no copy is needed to flip it here.
+    """
+    out = np.empty((height, width, 3), np.uint8)
+    fbo.read_into(out, components=3, alignment=1)
+    return out

@@ -126,12 +126,12 @@ def sphere(segments: int = 16, rings: int = 10, polar_max: Callable[[np.ndarray]
     return _oriented(pos, pos.copy(), _grid_indices(rings, segments))
 
 
-def ellipsoid(radii: Sequence[float], center: Sequence[float] = (0, 0, 0), segments: int = 14, rings: int = 8) -> Mesh:
+def ellipsoid(radii: Sequence[float], center: Sequence[float] = (0, 0, 0), segments: int = 12, rings: int = 7) -> Mesh:
     """An axis-aligned ellipsoid."""
     return sphere(segments, rings).transformed(translate(*center) @ scale(*radii))
 
 
-def superellipsoid(half: Sequence[float], exponent: float = 4.0, segments: int = 14, rings: int = 10) -> Mesh:
+def superellipsoid(half: Sequence[float], exponent: float = 4.0, segments: int = 12, rings: int = 8) -> Mesh:
     """A rounded box of half-extents ``half``: exponent 2 is an ellipsoid, larger is boxier."""
     unit = sphere(segments, rings)
     d = unit.positions
@@ -154,7 +154,7 @@ def lathe(profile: Sequence[tuple[float, float, float, float]], segments: int = 
     return _oriented(pos, nrm, _grid_indices(len(prof) - 1, segments))
 
 
-def capsule(radius_a: float, radius_b: float, length: float, segments: int = 12, rings: int = 3) -> Mesh:
+def capsule(radius_a: float, radius_b: float, length: float, segments: int = 10, rings: int = 3) -> Mesh:
     """A (tapered) capsule along +y: sphere centres at y=0 (radius_a) and y=length (radius_b)."""
     bottom = [(radius_a * math.sin(t), -radius_a * math.cos(t), math.sin(t), -math.cos(t))
               for t in np.linspace(0, math.pi / 2, rings + 1)]
@@ -163,7 +163,7 @@ def capsule(radius_a: float, radius_b: float, length: float, segments: int = 12,
     return lathe(bottom + top, segments)
 
 
-def limb(a: Sequence[float], b: Sequence[float], radius_a: float, radius_b: float, segments: int = 12) -> Mesh:
+def limb(a: Sequence[float], b: Sequence[float], radius_a: float, radius_b: float, segments: int = 10) -> Mesh:
     """A tapered capsule from point ``a`` to point ``b``."""
     length = float(np.linalg.norm(np.subtract(b, a)))
     return capsule(radius_a, radius_b, length, segments).transformed(align_y(a, b))
@@ -205,14 +205,15 @@ def box(half: Sequence[float], center: Sequence[float] = (0, 0, 0)) -> Mesh:
     return _oriented(pos, nrm, idx)
 
 
-def quad(half_x: float, half_z: float, center: Sequence[float] = (0, 0, 0), subdivisions: int = 1) -> Mesh:
-    """A horizontal rectangle facing +y, optionally subdivided (for fog and lighting)."""
-    xs = np.linspace(-half_x, half_x, subdivisions + 1)
-    zs = np.linspace(-half_z, half_z, subdivisions + 1)
+def quad(half_x: float, half_z: float, center: Sequence[float] = (0, 0, 0), subdivisions: int | tuple[int, int] = 1) -> Mesh:
+    """A horizontal rectangle facing +y, subdivided (x, z) so per-vertex light and fog follow it."""
+    nx, nz = (subdivisions, subdivisions) if isinstance(subdivisions, int) else subdivisions
+    xs = np.linspace(-half_x, half_x, nx + 1)
+    zs = np.linspace(-half_z, half_z, nz + 1)
     gz, gx = np.meshgrid(zs, xs, indexing="ij")
     pos = np.stack([gx, np.zeros_like(gx), gz], -1).reshape(-1, 3) + np.asarray(center, float)
     nrm = np.tile((0.0, 1.0, 0.0), (len(pos), 1))
-    return _oriented(pos, nrm, _grid_indices(subdivisions, subdivisions))
+    return _oriented(pos, nrm, _grid_indices(nz, nx))
 
 
 # --- colour and vertex buffers --------------------------------------------------------------

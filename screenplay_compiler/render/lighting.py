@@ -45,25 +45,25 @@ def _unit(v: Vec3) -> Vec3:
 
 TIME_OF_DAY: dict[str, Lighting] = {
     "dawn": Lighting(
-        sun_dir=_unit((-0.7, 0.28, 0.65)), sun_color=(2.1, 1.25, 0.75), fill_color=(0.22, 0.24, 0.38),
+        sun_dir=_unit((-0.7, 0.28, 0.65)), sun_color=(1.9, 1.1, 0.65), fill_color=(0.22, 0.24, 0.38),
         rim_color=(0.9, 0.6, 0.45), sky_ambient=(0.34, 0.33, 0.45), ground_ambient=(0.2, 0.15, 0.13),
-        zenith=(0.17, 0.26, 0.52), horizon=(1.0, 0.58, 0.38), fog_density=0.02, practical=(0.3, 0.2, 0.1),
+        zenith=(0.17, 0.26, 0.52), horizon=(1.0, 0.58, 0.38), fog_density=0.007, practical=(0.3, 0.2, 0.1),
     ),
     "day": Lighting(
-        sun_dir=_unit((0.45, 0.8, 0.55)), sun_color=(2.5, 2.35, 2.1), fill_color=(0.25, 0.3, 0.4),
-        rim_color=(0.7, 0.72, 0.75), sky_ambient=(0.42, 0.5, 0.66), ground_ambient=(0.26, 0.23, 0.19),
-        zenith=(0.13, 0.32, 0.78), horizon=(0.62, 0.78, 0.96), fog_density=0.009, practical=(0.0, 0.0, 0.0),
+        sun_dir=_unit((0.45, 0.75, 0.6)), sun_color=(1.75, 1.65, 1.45), fill_color=(0.22, 0.26, 0.34),
+        rim_color=(0.6, 0.62, 0.65), sky_ambient=(0.3, 0.36, 0.48), ground_ambient=(0.2, 0.18, 0.15),
+        zenith=(0.13, 0.32, 0.78), horizon=(0.62, 0.78, 0.96), fog_density=0.004, practical=(0.0, 0.0, 0.0),
     ),
     "dusk": Lighting(
         sun_dir=_unit((0.75, 0.2, 0.55)), sun_color=(2.0, 0.85, 0.4), fill_color=(0.2, 0.16, 0.32),
         rim_color=(1.0, 0.5, 0.3), sky_ambient=(0.3, 0.24, 0.38), ground_ambient=(0.15, 0.1, 0.1),
-        zenith=(0.1, 0.1, 0.32), horizon=(1.0, 0.42, 0.22), fog_density=0.018, practical=(0.9, 0.55, 0.25),
+        zenith=(0.1, 0.1, 0.32), horizon=(1.0, 0.42, 0.22), fog_density=0.007, practical=(0.9, 0.55, 0.25),
     ),
     "night": Lighting(
-        sun_dir=_unit((-0.35, 0.65, 0.55)), sun_color=(0.3, 0.4, 0.7), fill_color=(0.05, 0.06, 0.12),
-        rim_color=(0.25, 0.35, 0.6), sky_ambient=(0.07, 0.09, 0.17), ground_ambient=(0.03, 0.03, 0.04),
-        zenith=(0.004, 0.007, 0.025), horizon=(0.03, 0.045, 0.1), fog_density=0.02, practical=(2.2, 1.4, 0.6),
-        stars=1.0, exposure=1.25,
+        sun_dir=_unit((-0.35, 0.65, 0.55)), sun_color=(0.14, 0.19, 0.36), fill_color=(0.03, 0.04, 0.08),
+        rim_color=(0.2, 0.3, 0.55), sky_ambient=(0.035, 0.045, 0.09), ground_ambient=(0.015, 0.015, 0.02),
+        zenith=(0.004, 0.007, 0.025), horizon=(0.03, 0.045, 0.1), fog_density=0.012, practical=(2.2, 1.4, 0.6),
+        stars=1.0, exposure=1.2,
     ),
 }
 
@@ -84,3 +84,4 @@ def lighting_for(time_of_day: str, interior: bool, lights: tuple[PointLight, ...
         fog_density=0.0,
         lights=active,
     )
+

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import moderngl
@@ -15,11 +14,11 @@ from .character import build_character
 from .context import ProgramCache, create_context, create_targets, read_rgb
 from .geometry import VERTEX_ATTRIBUTES, VERTEX_FORMAT, rot_y, translate
 from .lighting import Lighting, lighting_for
-from .scenery import Scenery, build_scenery, seat_height
+from .scenery import Scenery, build_scenery, build_sky, seat_height
 from .skeleton import MAX_BONES, Proportions, pose_matrices
 
-DEFAULT_AA = "fxaa"  # measured faster than 4x MSAA on llvmpipe at 1280x720 (see tests/README in report)
-MAX_BLOBS = 8
+AA_MODES = ("none", "fxaa", "msaa")
+DEFAULT_AA = "fxaa"  # measured on 2-core llvmpipe at 1280x720: ~16 ms a frame vs ~31 ms with 4x MSAA
 MAX_LIGHTS = 4
 _IDENTITY_BONES = np.tile(np.eye(4, dtype="f4").T, (MAX_BONES, 1, 1))
 
@@ -49,21 +48,40 @@ class _GpuSet:
 
 
 class Renderer:
-    """Draws FrameStates offscreen; the same FrameState always gives the same pixels."""
+    """Draws FrameStates offscreen; the same FrameState always gives the same pixels.
+
+    ``draft`` drops anti-aliasing and uses the simplest shading; ``aa`` picks "fxaa" (default),
+    "msaa" (4x) or "none" for the full-quality path.
+    """
 
     def __init__(self, width: int, height: int, *, draft: bool = False, aa: str | None = None) -> None:
         self.width, self.height, self.draft = width, height, draft
         self.aa = "none" if draft else (aa or DEFAULT_AA)
+        if self.aa not in AA_MODES:
+            raise ValueError(f"aa must be one of {AA_MODES}, not {aa!r}")
         self._ctx = create_context()
+        with self._ctx:
+            self._setup(width, height, draft)
+
+    def _setup(self, width: int, height: int, draft: bool) -> None:
+        """Compile the shaders and allocate the targets on the (current) new context."""
         self._programs = ProgramCache(self._ctx)
         self._targets = create_targets(self._ctx, width, height, self.aa)
-        defines = {"MAX_BONES": MAX_BONES, "MAX_BLOBS": MAX_BLOBS, "MAX_LIGHTS": MAX_LIGHTS}
+        defines = {"MAX_BONES": MAX_BONES, "MAX_LIGHTS": MAX_LIGHTS}
         if draft:
             defines["DRAFT"] = 1
-        self._scenery_program = self._programs.get("lit.vert", "lit.frag", RECEIVER=1, **defines)
-        self._character_program = self._programs.get("lit.vert", "lit.frag", CHARACTER=1, **defines)
-        self._sky = self._ctx.vertex_array(self._programs.get("fullscreen.vert", "sky.frag"), [])
-        self._fxaa = self._ctx.vertex_array(self._programs.get("fullscreen.vert", "fxaa.frag"), [])
+        self._scenery_program = self._programs.get("lit.vert.glsl", "flat.frag.glsl", **defines)
+        self._character_program = self._programs.get("lit.vert.glsl", "flat.frag.glsl", CHARACTER=1, **defines)
+        sky_vertices, sky_indices = build_sky()
+        self._sky = self._ctx.vertex_array(
+            self._programs.get("sky.vert.glsl", "flat.frag.glsl"), [(self._ctx.buffer(sky_vertices.tobytes()), "3f 1f", "in_dir", "in_kind")],
+            index_buffer=self._ctx.buffer(sky_indices.tobytes()), index_element_size=4,
+        )
+        corners = np.array([-1, -1, 1, -1, -1, 1, 1, 1], "f4")
+        self._blob = self._ctx.vertex_array(
+            self._programs.get("blob.vert.glsl", "blob.frag.glsl"), [(self._ctx.buffer(corners.tobytes()), "2f", "in_corner")]
+        )
+        self._fxaa = self._ctx.vertex_array(self._programs.get("fullscreen.vert.glsl", "fxaa.frag.glsl"), [])
         self._characters: dict[Appearance, _GpuCharacter] = {}
         self._sets: dict[str, _GpuSet] = {}
 
@@ -71,31 +89,40 @@ class Renderer:
 
     def render(self, frame: FrameState) -> np.ndarray:
         """The frame as an (height, width, 3) uint8 RGB array, top row first."""
+        with self._ctx:  # make this context current: several renderers may share a thread
+            return self._render(frame)
+
+    def _render(self, frame: FrameState) -> np.ndarray:
+        """Draw and read back ``frame`` on the current context."""
         stage = self._set(frame.set.name)
         light = lighting_for(frame.set.time_of_day, stage.scenery.interior, stage.scenery.lights)
-        vp = view_projection(frame.camera, self.width / self.height)
+        vp = view_projection(frame.camera, self.width / self.height, flip_y=True)
         scene = self._targets.scene
         scene.use()
         scene.clear(0.0, 0.0, 0.0, 1.0, depth=1.0)
         self._ctx.enable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
+        self._ctx.front_face = "cw"  # the y-flipped projection mirrors the winding
         self._ctx.depth_func = "<"
         self._set_lighting(light, vp, frame.camera.eye, frame)
-        self._draw_scenery(stage)
-        for actor in frame.actors:
+        for actor in frame.actors:  # nearest first: early depth test then skips hidden scenery
             self._draw_actor(actor, frame.set.name)
+        self._draw_scenery(stage)
+        self._draw_blobs(frame, light, vp)
         self._draw_sky(light, vp, frame.camera.eye)
         return self._finish()
 
     def triangle_counts(self, frame: FrameState) -> dict[str, int]:
         """Triangles drawn for ``frame``'s set and each actor (for budgets and reports)."""
-        counts = {"set": self._set(frame.set.name).mesh.triangles}
-        for actor in frame.actors:
-            counts[actor.name] = self._character(actor.appearance).mesh.triangles
+        with self._ctx:
+            counts = {"set": self._set(frame.set.name).mesh.triangles}
+            for actor in frame.actors:
+                counts[actor.name] = self._character(actor.appearance).mesh.triangles
         return counts
 
     def close(self) -> None:
         """Release the GL context and everything on it."""
         if self._ctx is not None:
+            self._ctx.__enter__()  # current while it is torn down; its exit would touch the released context
             self._ctx.release()
             self._ctx = None
 
@@ -149,7 +176,7 @@ class Renderer:
                 prog[name].write(data)
 
     def _set_lighting(self, light: Lighting, vp: np.ndarray, eye, frame: FrameState) -> None:
-        """Upload the camera, lights, fog and blob shadows shared by every draw of the frame."""
+        """Upload the camera, lights and fog shared by every lit draw of the frame."""
         self._write("u_view_proj", vp.T.astype("f4").tobytes())
         values = {
             "u_cam_pos": tuple(eye), "u_sun_dir": light.sun_dir, "u_sun_color": light.sun_color,
@@ -159,19 +186,7 @@ class Renderer:
         }
         for name, value in values.items():
             self._uniform(name, value)
-        self._set_blobs(frame, light)
         self._set_point_lights(light)
-
-    def _set_blobs(self, frame: FrameState, light: Lighting) -> None:
-        """One soft contact shadow per actor, nudged away from the key light."""
-        blobs = np.zeros((MAX_BLOBS, 4), "f4")
-        for i, actor in enumerate(frame.actors[:MAX_BLOBS]):
-            h = actor.appearance.height_m
-            blobs[i] = (actor.x, actor.z, 0.32 * h / 1.7 * (1 + 0.5 * actor.pose.sit), 0.7)
-        sx, sy, sz = light.sun_dir
-        self._uniform("u_blob_count", min(len(frame.actors), MAX_BLOBS))
-        self._uniform("u_blob_offset", (-sx / max(sy, 0.35) * 0.1, -sz / max(sy, 0.35) * 0.1))
-        self._write("u_blobs", blobs.tobytes())
 
     def _set_point_lights(self, light: Lighting) -> None:
         """The practicals that are burning (street lamps, table lamps)."""
@@ -200,20 +215,34 @@ class Renderer:
         self._character_program["u_bones"].write(data.transpose(0, 2, 1).astype("f4").tobytes())
         gpu.mesh.vao.render()
 
+    def _draw_blobs(self, frame: FrameState, light: Lighting, vp: np.ndarray) -> None:
+        """A soft contact shadow under each actor, nudged away from the key light, multiplied in."""
+        prog = self._blob.program
+        prog["u_view_proj"].write(vp.T.astype("f4").tobytes())
+        sx, sy, sz = light.sun_dir
+        prog["u_offset"].value = (-sx / max(sy, 0.35) * 0.1, -sz / max(sy, 0.35) * 0.1)
+        self._ctx.enable(moderngl.BLEND)
+        self._ctx.disable(moderngl.CULL_FACE)
+        self._ctx.blend_func = moderngl.DST_COLOR, moderngl.ZERO
+        for actor in frame.actors:
+            h = actor.appearance.height_m
+            prog["u_blob"].value = (actor.x, actor.z, 0.3 * h / 1.7 * (1 + 0.5 * actor.pose.sit), 0.75)
+            self._blob.render(moderngl.TRIANGLE_STRIP)
+        self._ctx.disable(moderngl.BLEND)
+
     def _draw_sky(self, light: Lighting, vp: np.ndarray, eye) -> None:
-        """The backdrop, only where no geometry was drawn (it sits at the far plane)."""
+        """Sky dome, sun and stars at the far plane, only where no geometry was drawn."""
         prog = self._sky.program
-        if "u_inv_view_proj" in prog:
-            prog["u_inv_view_proj"].write(np.linalg.inv(vp).T.astype("f4").tobytes())
-        values = {"u_cam_pos": tuple(eye), "u_zenith": light.zenith, "u_horizon": light.horizon,
-                  "u_sun_dir": light.sun_dir, "u_sun_color": light.sun_color, "u_stars": light.stars,
-                  "u_exposure": light.exposure}
+        values = {
+            "u_cam_pos": tuple(eye), "u_sun_dir": light.sun_dir, "u_stars": light.stars, "u_zenith": light.zenith,
+            "u_horizon": light.horizon, "u_sun_color": light.sun_color, "u_exposure": light.exposure,
+        }
         for name, value in values.items():
             if name in prog:
                 prog[name].value = value
+        prog["u_view_proj"].write(vp.T.astype("f4").tobytes())
         self._ctx.depth_func = "<="
-        self._ctx.disable(moderngl.CULL_FACE)
-        self._sky.render(moderngl.TRIANGLES, vertices=3)
+        self._sky.render()
 
     def _finish(self) -> np.ndarray:
         """Resolve anti-aliasing into the output target and read it back."""
@@ -224,6 +253,5 @@ class Renderer:
         elif t.color_texture is not None:
             t.output.use()
             t.color_texture.use(0)
-            self._fxaa.program["u_texel"].value = (1.0 / self.width, 1.0 / self.height)
             self._fxaa.render(moderngl.TRIANGLES, vertices=3)
         return read_rgb(t.output, self.width, self.height)

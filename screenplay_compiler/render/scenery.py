@@ -18,8 +18,6 @@ from .geometry import (
     lathe,
     linear_rgb,
     quad,
-    rot_x,
-    rot_z,
     shade,
     sphere,
     translate,
@@ -112,8 +110,7 @@ def _bench(b: MeshBuilder, x: float, z: float) -> None:
     for i in range(3):
         b.add(box((0.95, 0.025, 0.065), (x, 0.43, z + 0.16 - i * 0.15)), _c("#8a5a34", 1 - 0.06 * i), gloss=0.15)
     for i in range(2):
-        b.add(box((0.95, 0.06, 0.02), (x, 0.62 + i * 0.16, z - 0.3)).transformed(
-            translate(0, 0, 0)), wood, gloss=0.15)
+        b.add(box((0.95, 0.06, 0.02), (x, 0.62 + i * 0.16, z - 0.3)), wood, gloss=0.15)
     for sx in (-0.8, 0.8):
         b.add(box((0.03, 0.215, 0.03), (x + sx, 0.215, z + 0.15)), iron, gloss=0.3)
         b.add(box((0.03, 0.43, 0.03), (x + sx, 0.43, z - 0.3)), iron, gloss=0.3)
@@ -125,42 +122,43 @@ def _bench(b: MeshBuilder, x: float, z: float) -> None:
 
 def _bridge(b: MeshBuilder, lights: list, rng: np.random.Generator) -> None:
     """A stone footbridge over water: slab deck, back balustrade, front kerb, piers, lanterns."""
-    stone = "#a39a8a"
-    for i in range(-9, 9):
-        b.add(box((0.5, 0.2, 1.9), (i + 0.5, -0.2, 0.3)), _c(stone, 0.92 + 0.1 * ((i * 7) % 3) / 2), gloss=0.08)
-    b.add(box((9.2, 0.45, 0.12), (0, -0.6, 2.25)), _c(stone, 0.8), gloss=0.05)
-    b.add(box((9.0, 0.09, 0.12), (0, 0.09, 2.1)), _c(stone, 0.85), gloss=0.05)
+    stone = "#9c968c"
+    for i in range(-14, 14):
+        b.add(box((0.5, 0.2, 1.9), (i + 0.5, -0.21, 0.3)), _c(stone, 0.88 + 0.12 * ((i * 7) % 3) / 2), gloss=0.08)
+        b.add(quad(0.5, 1.9, (i + 0.5, 0.0, 0.3), (2, 6)), _c(stone, 0.88 + 0.12 * ((i * 7) % 3) / 2), gloss=0.08)
+    b.add(box((14.2, 0.45, 0.12), (0, -0.6, 2.25)), _c(stone, 0.8), gloss=0.05)
+    b.add(box((14.0, 0.09, 0.12), (0, 0.09, 2.1)), _c(stone, 0.85), gloss=0.05)
     rz = _mark("bridge", "railing")[1] - 0.2
     baluster = lathe([(0.0, 0.0, 0, -1), (0.07, 0.0, 1, 0), (0.05, 0.12, 1, 0.3), (0.08, 0.4, 1, 0), (0.045, 0.68, 1, -0.3),
                       (0.06, 0.78, 1, 0), (0.0, 0.78, 0, 1)], 6)
-    for i in range(37):
-        x = -9 + i * 0.5
+    for i in range(57):
+        x = -14 + i * 0.5
         b.add(baluster.transformed(translate(x, 0.1, rz)), _c(stone, 1.02), gloss=0.08)
-    b.add(box((9.1, 0.05, 0.16), (0, 0.05, rz)), _c(stone, 0.9), gloss=0.05)
-    b.add(box((9.1, 0.07, 0.17), (0, 0.95, rz)), _c(stone, 0.95), gloss=0.1)
-    for x in (-6.0, -3.0, 3.0, 6.0):
+    b.add(box((14.1, 0.05, 0.16), (0, 0.05, rz)), _c(stone, 0.9), gloss=0.05)
+    b.add(box((14.1, 0.07, 0.17), (0, 0.95, rz)), _c(stone, 0.95), gloss=0.1)
+    for x in (-12.0, -9.0, -6.0, -3.0, 3.0, 6.0, 9.0, 12.0):
         b.add(box((0.2, 0.55, 0.22), (x, 0.55, rz)), _c(stone, 0.88), gloss=0.05)
         b.add(box((0.24, 0.05, 0.26), (x, 1.12, rz)), _c(stone, 0.95), gloss=0.05)
     for x in (-3.0, 3.0):
         b.add(frustum(0.03, 0.03, 0.4, 6).transformed(translate(x, 1.17, rz)), _c("#222222"), gloss=0.3)
         b.add(sphere(12, 8).transformed(translate(x, 1.7, rz) @ np.diag((0.13, 0.15, 0.13, 1))), _c("#fff0c0"), 0.5, emissive=1.0)
         lights.append(PointLight((x, 1.7, rz + 0.2), WARM, 5.0))
-    for x in (-6.5, 0.0, 6.5):
+    for x in (-10.0, -3.5, 3.5, 10.0):
         b.add(box((0.9, 1.6, 1.6), (x, -1.95, 0.3)), _c(stone, 0.7), gloss=0.05)
     b.add(quad(150, 150, (0, -3.2, 0), 4), _c("#2c5a6e"), gloss=1.0)
     for sx in (-1, 1):
-        b.add(box((6, 1.6, 30), (sx * 15, -1.6, -10)), _c("#5f7f46"), gloss=0.02)
-        _tree(b, sx * 12.5, -5.0, 1.3, rng)
+        b.add(ellipsoid((14, 4.5, 18), (sx * 24, -3.0, -14), 16, 8), _c("#5f7f46"), gloss=0.02)
+        _tree(b, sx * 15.5, -9.0, 1.4, rng)
     _hills(b, rng, "#5a7a5e")
 
 
 def _street(b: MeshBuilder, lights: list, rng: np.random.Generator) -> None:
     """A pavement before a row of shop-front buildings, a kerb, a road and a lamp post."""
-    b.add(quad(45, 2.45, (0, 0, -0.05), 8), _c("#a9a59c"), gloss=0.05)
+    b.add(quad(45, 2.45, (0, 0, -0.05), (60, 6)), _c("#8f8b84"), gloss=0.05)
     for i in range(-22, 23, 2):
-        b.add(box((0.01, 0.002, 2.4), (i, 0.002, -0.05)), _c("#8f8b84"), gloss=0.0)
+        b.add(box((0.01, 0.002, 2.4), (i, 0.002, -0.05)), _c("#74716b"), gloss=0.0)
     b.add(box((45, 0.07, 0.09), (0, -0.05, 2.45)), _c("#c8c4bb"), gloss=0.05)
-    b.add(quad(60, 20, (0, -0.12, 22.4), 4), _c("#3b3c40"), gloss=0.15)
+    b.add(quad(60, 20, (0, -0.12, 22.4), (30, 8)), _c("#3b3c40"), gloss=0.15)
     for i in range(-20, 21, 3):
         b.add(box((0.7, 0.005, 0.07), (i, -0.115, 6.0)), _c("#e8e4d8"), gloss=0.1)
     x = -26.0
@@ -208,10 +206,11 @@ def _window(b: MeshBuilder, cx: float, y: float, front: float, lit: float) -> No
 
 def _park(b: MeshBuilder, lights: list, rng: np.random.Generator) -> None:
     """Lawn, a gravel path, a bench and a tree at their marks, more trees and hills behind."""
-    b.add(quad(120, 120, (0, 0, -40), 6), _c("#5d8c3e"), gloss=0.02)
-    b.add(quad(40, 0.9, (0, 0.004, 0.2), 4), _c("#cbb68c"), gloss=0.03)
+    b.add(quad(20, 8, (0, 0, -3), (30, 12)), _c("#4c7a32"), gloss=0.02)
+    b.add(quad(120, 120, (0, -0.01, -40), 6), _c("#4c7a32"), gloss=0.02)
+    b.add(quad(40, 0.9, (0, 0.004, 0.2), (40, 2)), _c("#a89270"), gloss=0.03)
     for sz in (-1.12, 1.52):
-        b.add(box((40, 0.02, 0.05), (0, 0.01, sz)), _c("#a89874"), gloss=0.03)
+        b.add(box((40, 0.02, 0.05), (0, 0.01, sz)), _c("#8a7a5c"), gloss=0.03)
     _bench(b, *_mark("park", "bench"))
     tx, tz = _mark("park", "tree")
     _tree(b, tx, tz, 1.0, rng)
@@ -230,7 +229,7 @@ def _room(b: MeshBuilder, lights: list, rng: np.random.Generator) -> None:
     w, back, depth, height = 3.5, -2.5, 4.5, 2.8
     for i in range(18):
         x = -w + (i + 0.5) * (2 * w / 18)
-        b.add(quad(w / 18 - 0.004, (depth - back) / 2, (x, 0, (depth + back) / 2)), _c("#a0714a", 0.85 + 0.15 * ((i * 5) % 4) / 3), gloss=0.25)
+        b.add(quad(w / 18 - 0.004, (depth - back) / 2, (x, 0, (depth + back) / 2), (1, 10)), _c("#a0714a", 0.85 + 0.15 * ((i * 5) % 4) / 3), gloss=0.25)
     b.add(quad(w, (depth - back) / 2, (0, -0.003, (depth + back) / 2)), _c("#3a2a1e"), gloss=0.0)
     wall = _c("#d9ccb2")
     wx, _ = _mark("room", "window")
@@ -323,3 +322,27 @@ _BUILDERS: dict[str, Callable[[MeshBuilder, list, np.random.Generator], None]] =
     "park": _park,
     "room": _room,
 }
+
+
+def build_sky(stars: int = 400) -> tuple[np.ndarray, np.ndarray]:
+    """Sky vertices ``(direction xyz, kind)`` and indices: a dome (0), a sun disc (1), stars (2)."""
+    dome = sphere(32, 24)
+    parts = [(dome.positions, 0.0, dome.indices)]
+    angles = np.linspace(0, 2 * math.pi, 25)[:-1]
+    disc = np.vstack([[0.0, 0.0, 0.0], np.stack([np.cos(angles), np.sin(angles), np.zeros_like(angles)], 1)])
+    fan = np.array([[0, 1 + i, 1 + (i + 1) % 24] for i in range(24)], np.uint32)
+    parts.append((disc, 1.0, fan))
+    rng = _rng("stars")
+    d = rng.normal(size=(stars, 3))
+    d[:, 1] = np.abs(d[:, 1]) + 0.08
+    d /= np.linalg.norm(d, axis=1, keepdims=True)
+    size = rng.uniform(0.0012, 0.0028, (stars, 1))
+    corners = np.concatenate([d + size * (1, 0, 0), d + size * (-0.5, 0.8, 0), d + size * (-0.5, -0.8, 0.3)])
+    tri = np.arange(stars)[:, None] + np.array([0, stars, 2 * stars])
+    parts.append((corners, 2.0, tri.astype(np.uint32)))
+    vertices, indices, offset = [], [], 0
+    for pos, kind, idx in parts:
+        vertices.append(np.hstack([pos, np.full((len(pos), 1), kind)]))
+        indices.append(idx + offset)
+        offset += len(pos)
+    return np.concatenate(vertices).astype("f4"), np.concatenate(indices).astype(np.uint32)

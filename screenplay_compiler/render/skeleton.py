@@ -30,6 +30,7 @@ BONES: tuple[tuple[str, str | None], ...] = (
     ("upper_arm_r", "clavicle_r"),
     ("forearm_r", "upper_arm_r"),
     ("hand_r", "forearm_r"),
+    ("skirt", "pelvis"),
     ("thigh_l", "pelvis"),
     ("shin_l", "thigh_l"),
     ("foot_l", "shin_l"),
@@ -38,7 +39,9 @@ BONES: tuple[tuple[str, str | None], ...] = (
     ("foot_r", "shin_r"),
 )
 BONE_INDEX = {name: i for i, (name, _) in enumerate(BONES)}
-MAX_BONES = 32  # size of the shader's bone array; index MAX_BONES-1 is never used by a character
+MAX_BONES = 32
+MOUTH_HEIGHT = 0.13  # the open mouth's height, x head height
+MOUTH_CLOSED = 0.1  # fraction of that height left as a dark line when closed  # size of the shader's bone array; index MAX_BONES-1 is never used by a character
 
 _BUILD_WIDTH = {"slim": 0.9, "average": 1.0, "athletic": 1.05, "heavy": 1.22}
 _BUILD_SHOULDER = {"slim": 0.94, "average": 1.0, "athletic": 1.12, "heavy": 1.1}
@@ -67,9 +70,9 @@ def proportions(a: Appearance) -> Proportions:
     """Body measurements for ``a``: gender, age and build change the shape, height scales it."""
     h = a.height_m
     child = a.age == "child"
-    head_h = h * (0.18 if child else 0.14)
+    head_h = h * (0.185 if child else 0.15)
     crown, chin = h, h - head_h
-    head_c = (crown + chin) / 2 + 0.01 * head_h
+    head_c = (crown + chin) / 2 - 0.02 * head_h
     shoulder_y = chin - h * 0.045
     hip_y = h * (0.47 if child else 0.515)
     ankle = h * 0.045
@@ -90,9 +93,9 @@ def proportions(a: Appearance) -> Proportions:
     ry = head_h * 0.5
     radii = (ry * 0.8, ry, ry * 0.88)
     j["jaw"] = (0, head_c - 0.55 * ry, 0.55 * radii[2])
-    j["mouth"] = (0, head_c - 0.5 * ry, 0.8 * radii[2])
-    eye_y, eye_x = head_c + 0.08 * ry, 0.36 * radii[0]
-    eye_z = radii[2] * math.sqrt(max(0.0, 1 - (eye_x / radii[0]) ** 2 - (0.08) ** 2)) - 0.12 * ry
+    j["mouth"] = (0, head_c - 0.44 * ry, 0.8 * radii[2])  # pivot on the upper lip line
+    eye_y, eye_x = head_c + 0.06 * ry, 0.37 * radii[0]
+    eye_z = radii[2] * math.sqrt(max(0.0, 1 - (eye_x / radii[0]) ** 2 - 0.06 ** 2)) - 0.075 * ry
     for side, sx in (("l", 1.0), ("r", -1.0)):
         j[f"lid_{side}"] = (sx * eye_x, eye_y, eye_z)
         j[f"clavicle_{side}"] = (sx * 0.02 * h, shoulder_y - 0.01 * h, -0.01 * h)
@@ -102,6 +105,7 @@ def proportions(a: Appearance) -> Proportions:
         j[f"thigh_{side}"] = (sx * hip_half * 0.6, hip_y, 0)
         j[f"shin_{side}"] = (sx * hip_half * 0.6, knee_y, 0.004 * h)
         j[f"foot_{side}"] = (sx * hip_half * 0.6, ankle, 0)
+    j["skirt"] = (0, hip_y + 0.06 * h, 0)
     return Proportions(
         height=h,
         head_height=head_h,
@@ -144,7 +148,8 @@ def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.n
         out[f"thigh_{side}"] = rot_z(splay) @ rot_x(-flex)
         out[f"shin_{side}"] = rot_x(knee)
         out[f"foot_{side}"] = rot_x(flex - knee)
-        legs[side] = swing
+        legs[side] = (swing, flex)
+    out["skirt"] = rot_x(-0.5 * (legs["l"][1] + legs["r"][1]) * (0.5 + 0.5 * s))
     breath = math.sin(pose.breath)
     lean = s * (0.0 if seated else -0.12) + w * gait * 0.06
     out["pelvis"] = rot_y(w * gait * 0.08 * math.sin(ph)) @ rot_x(lean)
@@ -154,14 +159,14 @@ def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.n
     out["neck"] = rot_y(0.4 * head_yaw) @ rot_x(0.35 * head_pitch)
     out["head"] = rot_y(0.6 * head_yaw) @ rot_x(0.65 * head_pitch - 0.25 * lean)
     open_ = max(0.0, min(1.0, pose.mouth_open))
-    out["mouth"] = scale(1.0 - 0.15 * open_, 0.12 + 0.88 * open_, 1.0)
-    out["jaw"] = translate(0, -0.03 * p.head_height * open_ * 1.4, -0.01 * p.head_height * open_) @ rot_x(0.12 * open_)
+    out["mouth"] = scale(1.0 - 0.15 * open_, MOUTH_CLOSED + (1 - MOUTH_CLOSED) * open_, 1.0)
+    out["jaw"] = translate(0, -(1 - MOUTH_CLOSED) * MOUTH_HEIGHT * p.head_height * open_, -0.02 * p.head_height * open_)
     blink = max(0.0, min(1.0, pose.blink))
-    lid = rot_x(-0.35 + 1.45 * blink)
+    lid = rot_x(-0.56 + 1.55 * blink)
     out["lid_l"] = out["lid_r"] = lid
     for side, sign in (("l", 1.0), ("r", -1.0)):
         out[f"clavicle_{side}"] = rot_z(sign * 0.03 * breath * 0.5)
-        arm_swing = -legs[side] * w * gait * 0.45
+        arm_swing = -legs[side][0] * w * gait * 0.45
         out[f"upper_arm_{side}"] = rot_z(sign * (0.09 + 0.25 * s)) @ rot_x(-arm_swing - s * 0.35)
         out[f"forearm_{side}"] = rot_x(-(0.18 + 0.25 * w * gait + 0.6 * s))
         out[f"hand_{side}"] = np.eye(4)

@@ -1,7 +1,8 @@
 #version 330
 // Rigid skinning (every vertex follows one bone; identity for scenery) and per-vertex lighting:
 // wrapped-Lambert key, fill, hemisphere ambient, rim, warm point practicals, Blinn-Phong and fog.
-// Lighting runs per vertex because llvmpipe pays for every fragment instruction.
+// Lighting, fog, the tone curve and sRGB encoding all run per vertex because llvmpipe pays for
+// every fragment instruction (measured: per-pixel shading cost more than rasterising the frame).
 
 uniform mat4 u_view_proj;
 uniform mat4 u_bones[MAX_BONES];
@@ -16,6 +17,7 @@ uniform vec3 u_zenith;
 uniform vec3 u_horizon;
 uniform float u_fog_density;
 uniform vec3 u_practical;
+uniform float u_exposure;
 uniform int u_light_count;
 uniform vec4 u_light_pos[MAX_LIGHTS];   // xyz, reach
 uniform vec3 u_light_color[MAX_LIGHTS];
@@ -28,9 +30,7 @@ in float in_emissive;
 in float in_bone;
 
 out vec3 v_world;
-out vec3 v_diffuse;   // albedo x direct and ambient light
-out vec3 v_added;     // specular, rim and glow, not shadowed by blobs
-out vec4 v_fog;       // haze colour, amount
+out vec3 v_color;     // display (sRGB) colour
 
 void main() {
     mat4 bone = u_bones[int(in_bone + 0.5)];
@@ -44,8 +44,8 @@ void main() {
     float ndl = dot(n, u_sun_dir);
     vec3 ambient = mix(u_ground_ambient, u_sky_ambient, 0.5 + 0.5 * n.y);
 #ifdef DRAFT
-    v_diffuse = in_color * (u_sun_color * max(ndl, 0.0) + ambient);
-    v_added = u_practical * in_emissive;
+    vec3 diffuse = in_color * (u_sun_color * max(ndl, 0.0) + ambient);
+    vec3 added = u_practical * min(in_emissive, 1.0);
 #else
     float wrap = clamp((ndl + 0.25) / 1.25, 0.0, 1.0);
     float toon = smoothstep(0.0, 0.15, ndl);
@@ -62,18 +62,19 @@ void main() {
         light += u_light_color[i] * (falloff * clamp((dot(n, l) + 0.2) / 1.2, 0.0, 1.0));
         spec += u_light_color[i] * (falloff * in_gloss * 0.4) * pow(max(dot(n, normalize(l + view)), 0.0), shininess);
     }
-    v_diffuse = in_color * light;
-    v_added = spec + u_practical * min(in_emissive, 1.0);
+    vec3 diffuse = in_color * light;
+    vec3 added = spec + u_practical * min(in_emissive, 1.0);
 #ifdef CHARACTER
     float rim = pow(1.0 - abs(dot(n, view)), 3.0);
-    v_added += u_rim_color * (rim * 0.35 * (0.4 + 0.6 * max(n.y, 0.0)));
+    added += u_rim_color * (rim * 0.35 * (0.4 + 0.6 * max(n.y, 0.0)));
 #endif
 #endif
     if (in_emissive > 1.5) {  // a window pane showing the sky
-        v_diffuse = vec3(0.0);
-        v_added = mix(u_horizon, u_zenith, 0.35) * 1.6 + u_practical * 0.05;
+        diffuse = vec3(0.0);
+        added = mix(u_horizon, u_zenith, 0.35) * 1.6 + u_practical * 0.05;
     }
     vec3 dir = -view;
     float fog = 1.0 - exp(-u_fog_density * max(dist - 4.0, 0.0));
-    v_fog = vec4(mix(u_horizon, u_zenith, clamp(dir.y * 2.0, 0.0, 1.0) * 0.3), fog);
+    vec3 haze = mix(u_horizon, u_zenith, clamp(dir.y * 2.0, 0.0, 1.0) * 0.3);
+    v_color = to_srgb(tonemap(mix(diffuse + added, haze, fog) * u_exposure));
 }

@@ -1,0 +1,12 @@
+#version 330
+// Multiplied onto the frame (blend DST_COLOR, ZERO): 1 outside the blob, darker toward its core.
+// The frame is display-encoded, so 0.55 here approximates a 0.8 darkening in linear light.
+
+uniform vec4 u_blob;
+in vec2 v_uv;
+out vec4 f_color;
+
+void main() {
+    float shadow = u_blob.w * (1.0 - smoothstep(0.15, 1.0, length(v_uv)));
+    f_color = vec4(vec3(1.0 - 0.55 * shadow), 1.0);
+}
