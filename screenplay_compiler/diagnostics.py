@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -78,11 +79,16 @@ def _source_line(text: str | None, line: int) -> str | None:
 
 
 def _underline(line: str, span: Span) -> str:
-    """A caret under the span's first column, tildes to its end on the same line."""
-    start = len(line[: span.col - 1].expandtabs(4))
+    """A caret under the span's first column, tildes to its end, in terminal columns."""
+    start = _columns(line[: span.col - 1])
     end_col = span.end_col if span.end_line == span.line else len(line) + 1
-    width = max(1, len(line[: max(end_col - 1, span.col)].expandtabs(4)) - start)
+    width = max(1, _columns(line[: max(end_col - 1, span.col)]) - start)
     return " " * start + "^" + "~" * (width - 1)
+
+
+def _columns(text: str) -> int:
+    """Terminal columns ``text`` takes: tabs to 4, East Asian wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text.expandtabs(4))
 
 
 @dataclass

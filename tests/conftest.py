@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +19,20 @@ def pytest_addoption(parser):
 
 
 @pytest.fixture
-def update_golden(request) -> bool:
-    return request.config.getoption("--update-golden")
+def golden(request):
+    """Compare text with a golden file; with --update-golden rewrite it and print the diff."""
+    update = request.config.getoption("--update-golden")
+
+    def check(path: Path, got: str) -> None:
+        if update or not path.exists():
+            old = path.read_text(encoding="utf-8") if path.exists() else ""
+            print("".join(difflib.unified_diff(old.splitlines(True), got.splitlines(True), str(path), "new")))
+            path.write_text(got, encoding="utf-8")
+            if not update:
+                pytest.fail(f"{path} was missing and has been written; check it in")
+        assert got == path.read_text(encoding="utf-8")
+
+    return check
 
 
 def tone(seconds: float, rate: int = 22050, freq: float = 180.0, gaps: bool = True) -> LineAudio:

@@ -60,3 +60,20 @@ def test_missing_file_and_non_utf8(tmp_path):
 def test_build_rejects_bad_resolution(tmp_path):
     result = run("build", str(ROOT / "examples" / "the-bridge.play"), "--resolution", "641x360", "-o", str(tmp_path / "x.mp4"))
     assert result.exit_code == 2 and not (tmp_path / "x.mp4").exists()
+
+
+def test_build_command_writes_video_and_subtitles(tmp_path):
+    script = tmp_path / "tiny.play"
+    script.write_text("CAST\nMEI: woman, red coat\nEXT. PARK - DUSK\n[MEDIUM ON MEI]\nMEI (happy): Hello there.\n", encoding="utf-8")
+    out = tmp_path / "out" / "tiny.mp4"
+    result = run("build", str(script), "-o", str(out), "--resolution", "160x90", "--fps", "8", "--draft",
+                 "--cache-dir", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.stderr
+    assert out.stat().st_size > 1000 and "Hello there." in out.with_suffix(".srt").read_text(encoding="utf-8")
+    assert f"wrote {out}" in result.stdout
+
+
+def test_tracks_command_prints_json(tmp_path):
+    result = run("tracks", str(ROOT / "examples" / "the-bridge.play"), "--fps", "12", "--cache-dir", str(tmp_path))
+    data = json.loads(result.stdout)
+    assert result.exit_code == 0 and data["fps"] == 12 and len(data["cues"]) == 5

@@ -105,6 +105,14 @@ class TestSyntaxDiagnostics:
         (d,) = errors(text)
         assert d.span.line == 4 and d.render(normalise(text)).splitlines()[1].endswith("| [CLOSUP]")
 
+    def test_caret_counts_wide_characters_as_two_columns(self):
+        text = "角色\n美：女子\n俊：男子\n外景 古桥\n【特写 美 俊】\n"
+        (d,) = errors(text)
+        assert (d.span.line, d.span.col) == (5, 7)  # a second name needs 和 between
+        caret = d.render(text).splitlines()[2]
+        assert caret.index("^") - caret.index("|") == 2 + len("【特写 美 ") + 4  # five wide characters
+        assert caret.endswith("^~")  # 俊 is two columns wide
+
     def test_dialogue_before_any_scene(self):
         (d,) = errors("CAST\nMEI: girl\n[WIDE]\n")
         assert d.span.line == 3
