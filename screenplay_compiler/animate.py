@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import astuple, replace
 
 from . import ir
 from .frame import ActorState, CameraState, FrameState, Pose, SetState
-from .tracks import ActorTrack, SceneTrack, ShotTrack, Tracks, lerp_angle, sample_keys, sit_amount, smoothstep, STRIDE
+from .tracks import (STRIDE, ActorTrack, SceneTrack, ShotTrack, Tracks, head_turn, sample_keys, sit_amount, smoothstep,
+                     speaker_at)
 
 BLINK = 0.16  # seconds an eye blink takes
 BREATH_HZ = 0.23
-HEAD_LIMIT = math.radians(55.0)
+GRID = float(2**20)  # frame states are quantised to this many steps per unit
 
 
 def frame_at(episode: ir.Episode, tracks: Tracks, t: float) -> FrameState:
@@ -30,9 +32,33 @@ def shot_at(tracks: Tracks, t: float) -> ShotTrack:
 def shot_frame(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, t: float) -> FrameState:
     """The frame at ``t`` drawn through ``shot``'s camera."""
     scene = next(s for s in tracks.scenes if s.id == shot.scene)
-    speaking = _speaker(scene, t)
-    actors = tuple(_actor(episode, scene, a, t, tracks.fps, speaking) for a in scene.actors)
-    return FrameState(set=SetState(scene.set, scene.time_of_day), camera=_camera(shot, t), actors=actors)
+    speaking = speaker_at(scene.actors, t)
+    actors = tuple(_actor(episode, scene, a, t, shot.start, tracks.fps, speaking) for a in scene.actors)
+    return quantize(FrameState(set=SetState(scene.set, scene.time_of_day), camera=_camera(shot, t), actors=actors))
+
+
+def quantize(frame: FrameState) -> FrameState:
+    """Snap every number to a grid of 2**-20 (about 1e-6) so float noise from where a shot
+    sits in time cannot reach the pixels: a shot moved by an edit renders exactly as before.
+
+    The grid is binary on purpose: keys are decimal and blend weights are small fractions, so
+    their products often land exactly half-way between decimal steps, where noise decides.
+    """
+    cam = frame.camera
+    camera = CameraState(eye=_snap3(cam.eye), target=_snap3(cam.target), fov_deg=_snap(cam.fov_deg), roll=_snap(cam.roll))
+    actors = tuple(replace(a, x=_snap(a.x), z=_snap(a.z), yaw=_snap(a.yaw), pose=Pose(*(_snap(v) for v in astuple(a.pose))))
+                   for a in frame.actors)
+    return FrameState(set=frame.set, camera=camera, actors=actors)
+
+
+def _snap(v: float) -> float:
+    """``v`` on the grid of 2**-20."""
+    return round(v * GRID) / GRID + 0.0
+
+
+def _snap3(v) -> tuple[float, float, float]:
+    """A 3-vector on the grid."""
+    return (_snap(v[0]), _snap(v[1]), _snap(v[2]))
 
 
 def _camera(shot: ShotTrack, t: float) -> CameraState:
@@ -45,17 +71,8 @@ def _camera(shot: ShotTrack, t: float) -> CameraState:
     return CameraState(eye=mix(a.eye, b.eye), target=mix(a.target, b.target), fov_deg=a.fov)
 
 
-def _speaker(scene: SceneTrack, t: float) -> str | None:
-    """Who is talking at ``t`` (or talked last), so the others can look at them."""
-    best, when = None, -1.0
-    for a in scene.actors:
-        for s in a.speech:
-            if s.start <= t and s.start > when:
-                best, when = a.name, s.start
-    return best
-
-
-def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, fps: int, speaking: str | None) -> ActorState:
+def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot_start: float, fps: int,
+           speaking: str | None) -> ActorState:
     """One character's placement and pose at ``t``."""
     x, z, yaw = sample_keys(a.keys, t)
     walk, phase = _walk(a, t)
@@ -69,10 +86,10 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, fps:
         wave=wave,
         wave_phase=wave_phase,
         head_pitch=0.32 * abs(math.sin(2.0 * math.pi * nod_t / 0.9 * 2.0)) * nod,
-        head_yaw=_look(scene, a.name, x, z, yaw, t, speaking),
+        head_yaw=head_turn(scene.actors, a.name, x, z, yaw, t, speaking),
         mouth_open=_mouth(a, t, fps),
         blink=_blink(a, t),
-        breath=2.0 * math.pi * BREATH_HZ * t + a.breath_offset,
+        breath=2.0 * math.pi * BREATH_HZ * (t - shot_start) + a.breath_offset,  # relative: see quantize
     )
     return ActorState(name=a.name, appearance=episode.character(a.name).appearance, x=x, z=z, yaw=yaw, pose=pose)
 
@@ -95,20 +112,6 @@ def _gesture(a: ActorTrack, kind: str, t: float, ramp: float) -> tuple[float, fl
             w = smoothstep(min((t - c.start) / ramp, (c.end - t) / ramp, 1.0))
             return w, 2.0 * math.pi * 2.2 * (t - c.start)
     return 0.0, 0.0
-
-
-def _look(scene: SceneTrack, name: str, x: float, z: float, yaw: float, t: float, speaking: str | None) -> float:
-    """Head turn towards whoever is speaking (speakers look at the nearest listener)."""
-    others = [o for o in scene.actors if o.name != name]
-    if not others:
-        return 0.0
-    focus = next((o for o in others if o.name == speaking), None)
-    if focus is None:
-        focus = min(others, key=lambda o: math.dist(sample_keys(o.keys, t)[:2], (x, z)))
-    ox, oz, _ = sample_keys(focus.keys, t)
-    want = math.atan2(ox - x, oz - z)
-    rel = lerp_angle(0.0, want - yaw, 1.0)
-    return max(-HEAD_LIMIT, min(HEAD_LIMIT, rel))
 
 
 def _mouth(a: ActorTrack, t: float, fps: int) -> float:

@@ -7,6 +7,8 @@ text -> parse tree (:mod:`parser`) -> AST (:mod:`transformer`) -> shot IR (:mod:
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -88,12 +90,26 @@ class BuildSettings:
     fps: int = 30
     draft: bool = False
     cache_dir: Path | None = Path(".sdc-cache")
+    jobs: int = 1  # local worker processes rendering shots in parallel
+    executor: str = "local"  # "local" or "ray"
+    ray_address: str | None = None
+
+    @property
+    def crf(self) -> int:
+        """x264 quality: drafts trade quality for size."""
+        return 28 if self.draft else 20
 
     def video(self):
         """The encoder settings for these build settings."""
-        from .encode import VideoSettings
+        from .segments import video_settings
 
-        return VideoSettings(width=self.width, height=self.height, fps=self.fps, crf=28 if self.draft else 20)
+        return video_settings(self.width, self.height, self.fps, self.crf)
+
+    def output_facts(self) -> dict:
+        """The settings that change a segment's bytes (part of every shot's cache key)."""
+        from dataclasses import asdict
+
+        return {**asdict(self.video()), "draft": self.draft}
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -101,6 +117,16 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 def _no_progress(stage: str, done: int, total: int) -> None:
     """The default progress callback: silence."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build made: its tracks, which shots it rendered (and why) and which it reused."""
+
+    output: Path
+    tracks: "Tracks"
+    rendered: dict[str, str]  # shot id -> why it had to be rendered
+    reused: tuple[str, ...]
 
 
 def synthesize(episode: ir.Episode, cache_dir: Path | None, progress: Progress = _no_progress) -> dict[str, "LineAudio"]:
@@ -124,45 +150,109 @@ def schedule(episode: ir.Episode, audio: dict, settings: BuildSettings) -> "Trac
     return build_tracks(episode, audio, TrackSettings(fps=settings.fps, width=settings.width, height=settings.height))
 
 
-def render_shot(episode: ir.Episode, tracks: "Tracks", shot, renderer, writer, progress: Progress, done: int) -> int:
-    """Stream one shot's frames from the renderer into its segment writer."""
-    from .animate import shot_frame
+def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), progress: Progress = _no_progress) -> BuildReport:
+    """Compile ``script`` into the MP4 ``out`` and an SRT beside it; both written atomically.
 
-    for f in range(shot.first_frame, shot.first_frame + shot.frame_count):
-        writer.write(renderer.render(shot_frame(episode, tracks, shot, f / tracks.fps)))
-        done += 1
-        progress("frames", done, tracks.frame_count)
-    return done
-
-
-def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), progress: Progress = _no_progress) -> "Tracks":
-    """Compile ``script`` into the MP4 ``out`` and an SRT beside it; both written atomically."""
-    import tempfile
-
-    from . import atomic
-    from .encode import SegmentWriter, mux
-    from .mix import Placement, mix, write_wav
-    from .render import Renderer
+    Shots whose frames are already in the cache are reused; the rest are rendered (in this
+    process, in ``settings.jobs`` local processes, or on Ray) and cached.
+    """
+    from . import atomic, explain, segments
+    from .cache import Cache
+    from .encode import mux
+    from .mix import MIX_RATE, Placement, mix, write_wav
     from .subtitles import to_srt
 
     compiled = compile_file(script)
     audio = synthesize(compiled.episode, settings.cache_dir, progress)
     tracks = schedule(compiled.episode, audio, settings)
+    cache = Cache(settings.cache_dir) if settings.cache_dir else None
+    facts = segments.fingerprint(settings.output_facts())
+    planned = segments.plan(compiled.episode, tracks, cache, facts)
+    record = explain.record(compiled.episode, tracks, {p.shot.id: p.key for p in planned}, facts)
+    manifest = explain.manifest_path(cache, script) if cache else None
+    previous = explain.load(manifest) if manifest else {}
+    rendered = {p.shot.id: explain.reason(previous, record, p.shot.id) for p in planned if p.cached is None}
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".sdc-build-") as tmp:
-        segments, done = [], 0
-        with Renderer(settings.width, settings.height, draft=settings.draft) as renderer:
-            for shot in tracks.shots:
-                segment = Path(tmp) / f"{shot.id}.mp4"
-                with SegmentWriter(segment, settings.video()) as writer:
-                    done = render_shot(compiled.episode, tracks, shot, renderer, writer, progress, done)
-                segments.append(segment)
+    with _build_dir(out.parent) as tmp:
+        paths = _render_missing(compiled.episode, tracks, planned, settings, cache, tmp, progress)
         placements = [Placement(start=p.start, audio=audio[p.line_id], gain_db=p.gain_db, pan=p.pan) for p in tracks.audio]
-        wav = Path(tmp) / "mix.wav"
-        write_wav(wav, mix(placements, tracks.duration), 48000)
+        wav = tmp / "mix.wav"
+        write_wav(wav, mix(placements, tracks.duration), MIX_RATE)
         progress("mux", 0, 1)
-        mux(segments, wav, out, settings.video())
+        mux([paths[p.shot.id] for p in planned], wav, out, settings.video())
         progress("mux", 1, 1)
     atomic.write_text(out.with_suffix(".srt"), to_srt(tracks.cues))
-    return tracks
+    if manifest:
+        explain.save(manifest, record)
+    reused = tuple(p.shot.id for p in planned if p.cached is not None)
+    return BuildReport(out, tracks, rendered, reused)
+
+
+def _render_missing(episode, tracks, planned, settings: BuildSettings, cache, tmp: Path, progress: Progress) -> dict[str, Path]:
+    """A segment path for every shot: cached ones as they are, the rest rendered now."""
+    from . import atomic, segments
+
+    paths = {p.shot.id: p.cached for p in planned if p.cached is not None}
+    todo = [p for p in planned if p.cached is None]
+    total, done = sum(p.shot.frame_count for p in todo), 0
+    progress("frames", 0, total)
+
+    def keep(p, segment: Path) -> None:
+        paths[p.shot.id] = cache.put(segments.KIND, p.key, ".mp4", segment) if cache else segment
+
+    jobs = {p.shot.id: _job(episode, tracks, p.shot.id, settings) for p in todo}
+    if settings.executor == "local" and (settings.jobs <= 1 or len(todo) <= 1):
+        for p in todo:
+            def tick() -> None:
+                nonlocal done
+                done += 1
+                progress("frames", done, total)
+            segment = tmp / f"{p.shot.id}.mp4"
+            segments.write_segment(episode, tracks, p.shot, jobs[p.shot.id], segment, tick)
+            keep(p, segment)
+        return paths
+    runner = (segments.run_ray(list(jobs.values()), settings.ray_address) if settings.executor == "ray"
+              else segments.run_local(list(jobs.values()), settings.jobs))
+    by_id = {p.shot.id: p for p in todo}
+    for job, data in runner:
+        segment = tmp / f"{job.shot_id}.mp4"
+        atomic.write_bytes(segment, data)
+        keep(by_id[job.shot_id], segment)
+        done += by_id[job.shot_id].shot.frame_count
+        progress("frames", done, total)
+    return paths
+
+
+def _job(episode: ir.Episode, tracks: "Tracks", shot_id: str, settings: BuildSettings):
+    """The render job for one shot."""
+    from .segments import RenderJob
+
+    return RenderJob(episode_json=episode.model_dump_json(), tracks_json=tracks.model_dump_json(), shot_id=shot_id,
+                     width=settings.width, height=settings.height, fps=settings.fps, draft=settings.draft, crf=settings.crf)
+
+
+@contextlib.contextmanager
+def _build_dir(parent: Path):
+    """A private scratch folder beside the output, removed afterwards; also sweeps the
+    folders of earlier builds that were killed (their process is gone)."""
+    import shutil
+    import tempfile
+
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(".sdc-build-*"):
+        pid = stale.name.split("-")[2] if stale.name.count("-") >= 3 else ""
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(dir=parent, prefix=f".sdc-build-{os.getpid()}-") as tmp:
+        yield Path(tmp)
+
+
+def _alive(pid: int) -> bool:
+    """True when a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

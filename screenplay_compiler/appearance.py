@@ -51,10 +51,10 @@ HAIR = {"ponytail": "ponytail", "bun": "bun", "bob": "bob", "curly": "curly", "c
         "bald": "bald", "long": "long", "short": "short", "crew": "short", "buzz": "short",
         "马尾": "ponytail", "发髻": "bun", "波波头": "bob", "卷发": "curly", "光头": "bald",
         "长发": "long", "短发": "short"}
-TOPS = {"coat": "coat", "jacket": "jacket", "shirt": "shirt", "t-shirt": "tshirt", "tshirt": "tshirt",
+TOPS = {"coat": "coat", "raincoat": "coat", "parka": "coat", "trench": "coat", "overcoat": "coat", "jacket": "jacket", "shirt": "shirt", "t-shirt": "tshirt", "tshirt": "tshirt",
         "tee": "tshirt", "sweater": "sweater", "jumper": "sweater", "hoodie": "hoodie", "dress": "dress",
         "blouse": "blouse", "suit": "jacket", "uniform": "jacket", "blazer": "jacket", "cardigan": "sweater",
-        "外套": "coat", "大衣": "coat", "夹克": "jacket", "衬衫": "shirt", "T恤": "tshirt", "毛衣": "sweater",
+        "外套": "coat", "大衣": "coat", "雨衣": "coat", "夹克": "jacket", "衬衫": "shirt", "T恤": "tshirt", "毛衣": "sweater",
         "卫衣": "hoodie", "连衣裙": "dress", "西装": "jacket", "校服": "jacket"}
 BOTTOMS = {"jeans": "jeans", "trousers": "trousers", "pants": "trousers", "slacks": "trousers",
            "skirt": "skirt", "shorts": "shorts", "牛仔裤": "jeans", "裤子": "trousers", "长裤": "trousers",

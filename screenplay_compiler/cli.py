@@ -101,22 +101,56 @@ def _resolution(value: str) -> tuple[int, int]:
 
 @app.command()
 def build(
-    script: ScriptArg,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The MP4 to write (default: build/<script>.mp4); an .srt goes beside it.")] = None,
+    scripts: Annotated[list[Path], typer.Argument(help="Screenplays to build, or folders of [cyan].play[/cyan] files (a season shares the cache).", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The MP4 to write, for a single script (default: <out-dir>/<script>.mp4); an .srt goes beside it.")] = None,
+    out_dir: Annotated[Path, typer.Option(help="Where MP4s go when -o is not given.")] = Path("build"),
     resolution: Annotated[str, typer.Option(help="Frame size, WIDTHxHEIGHT.")] = "1280x720",
     fps: Annotated[int, typer.Option(min=1, max=120, help="Frames per second.")] = 30,
     draft: Annotated[bool, typer.Option("--draft", help="Fast preview: simple shading, no anti-aliasing.")] = False,
-    cache_dir: Annotated[Path, typer.Option(help="Where synthesized lines are cached.")] = Path(".sdc-cache"),
+    cache_dir: Annotated[Path, typer.Option(help="The shared cache of voices and rendered shots.")] = Path(".sdc-cache"),
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Local processes rendering shots in parallel (default: one per core).")] = None,
+    executor: Annotated[str, typer.Option(help="Where shots render: [cyan]local[/cyan] processes or a [cyan]ray[/cyan] cluster.")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address (default: start a local Ray).")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Say which shots were reused and why the others were rendered.")] = False,
 ) -> None:
-    """Build a script into an MP4 with subtitles."""
+    """Build scripts into MP4s with subtitles, re-rendering only the shots that changed."""
+    from .segments import default_jobs
+
     width, height = _resolution(resolution)
-    _compile(script)
-    target = output or Path("build") / (script.stem + ".mp4")
-    settings = api.BuildSettings(width=width, height=height, fps=fps, draft=draft, cache_dir=cache_dir)
+    if executor not in ("local", "ray"):
+        raise typer.BadParameter("choose 'local' or 'ray'", param_hint="--executor")
+    paths = _expand(scripts)
+    if output is not None and len(paths) > 1:
+        raise typer.BadParameter("-o names one file; use --out-dir to build several scripts", param_hint="--output")
+    for script in paths:
+        _compile(script)
+    settings = api.BuildSettings(width=width, height=height, fps=fps, draft=draft, cache_dir=cache_dir,
+                                 jobs=jobs or default_jobs(), executor=executor, ray_address=ray_address)
+    for script in paths:
+        _build_one(script, output or out_dir / (script.stem + ".mp4"), settings, explain)
+
+
+def _expand(scripts: list[Path]) -> list[Path]:
+    """Scripts as given, with folders replaced by the .play files in them (sorted)."""
+    out: list[Path] = []
+    for path in scripts:
+        if path.is_dir():
+            found = sorted(path.glob("*.play"))
+            if not found:
+                err.print(Text(f"error: no .play files in {path}", style="bold red"))
+                raise typer.Exit(1)
+            out.extend(found)
+        else:
+            out.append(path)
+    return out
+
+
+def _build_one(script: Path, target: Path, settings: api.BuildSettings, explain: bool) -> None:
+    """Build one script, reporting progress and a one-line summary (or exit with a clear error)."""
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with _progress() as progress:
-            tracks_ = api.build(script, target, settings, progress)
+            report = api.build(script, target, settings, progress)
     except KeyboardInterrupt as exc:
         code = 143 if isinstance(exc, Terminated) else 130
         err.print(Text(f"{'terminated' if code == 143 else 'interrupted'}: {target} was left as it was", style="bold red"))
@@ -130,7 +164,58 @@ def build(
         raise typer.Exit(1) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
-    out.print(f"wrote {target} ({tracks_.duration:.1f} s, {tracks_.frame_count} frames, {len(tracks_.shots)} shots) and {target.with_suffix('.srt')}")
+    if explain:
+        for shot in report.tracks.shots:
+            why = report.rendered.get(shot.id)
+            out.print(f"  {shot.id}: {'rendered: ' + why if why else 'reused from the cache'}")
+    t = report.tracks
+    out.print(f"wrote {target} ({t.duration:.1f} s, {t.frame_count} frames, {len(t.shots)} shots: "
+              f"{len(report.rendered)} rendered, {len(report.reused)} reused) and {target.with_suffix('.srt')}")
+
+
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect or trim the shared cache.")
+app.add_typer(cache_app, name="cache")
+CacheOpt = Annotated[Path, typer.Option(help="The cache folder.")]
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: CacheOpt = Path(".sdc-cache")) -> None:
+    """Entries and size of the cache, by kind."""
+    from .cache import Cache
+
+    rows = Cache(cache_dir).stats()
+    for row in rows:
+        out.print(f"{row.kind:<10} {row.entries:>6} entries  {_size(row.bytes):>9}")
+    out.print(f"{'total':<10} {sum(r.entries for r in rows):>6} entries  {_size(sum(r.bytes for r in rows)):>9}")
+
+
+@cache_app.command("prune")
+def cache_prune(
+    max_size: Annotated[str, typer.Option(help="Keep at most this much, least recently used goes first (e.g. 500M, 2G).")],
+    cache_dir: CacheOpt = Path(".sdc-cache"),
+) -> None:
+    """Remove least recently used entries until the cache fits in --max-size."""
+    from .cache import Cache
+
+    removed, freed = Cache(cache_dir).prune(_parse_size(max_size))
+    out.print(f"removed {removed} entries, freed {_size(freed)}")
+
+
+def _parse_size(text: str) -> int:
+    """``500M`` -> bytes (K, M, G are powers of 1024)."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMG]?)i?B?", text.strip(), re.I)
+    if not m:
+        raise typer.BadParameter("write a size such as 500M or 2G", param_hint="--max-size")
+    return int(float(m.group(1)) * 1024 ** " KMG".index(m.group(2).upper() or " "))
+
+
+def _size(n: int) -> str:
+    """Bytes in a human unit."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
 
 
 class Terminated(KeyboardInterrupt):

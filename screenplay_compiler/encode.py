@@ -35,6 +35,10 @@ _VIDEO_FILTER = (
     "setparams=range=tv:color_primaries=bt709:color_trc=bt709:colorspace=bt709"
 )
 _STOP = object()
+# Input layouts by channel count. The alpha of rgba input is ignored: ffmpeg drops it when it
+# converts to yuv420p, giving the same picture (and bits) as rgb24. Renderers read back RGBA
+# because converting to RGB on readback costs more than piping the extra byte.
+PIX_FMTS = {3: "rgb24", 4: "rgba"}
 
 
 class EncodeError(RuntimeError):
@@ -68,12 +72,12 @@ class VideoSettings:
         return 2 * self.fps
 
 
-def segment_command(out: Path, settings: VideoSettings) -> list[str]:
-    """The ffmpeg command line that turns raw rgb24 frames on stdin into an MP4 segment."""
+def segment_command(out: Path, settings: VideoSettings, pix_fmt: str = "rgb24") -> list[str]:
+    """The ffmpeg command line that turns raw ``pix_fmt`` frames on stdin into an MP4 segment."""
     s = settings
     return [
         ffmpeg_exe(), "-hide_banner", "-nostats", "-y",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{s.width}x{s.height}", "-r", str(s.fps), "-i", "pipe:0",
+        "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{s.width}x{s.height}", "-r", str(s.fps), "-i", "pipe:0",
         "-vf", _VIDEO_FILTER,
         "-c:v", "libx264", "-pix_fmt", "yuv420p", "-preset", s.preset, "-crf", str(s.crf),
         "-threads", str(s.threads), "-g", str(s.gop), "-keyint_min", str(s.gop), "-sc_threshold", "0",
@@ -83,30 +87,41 @@ def segment_command(out: Path, settings: VideoSettings) -> list[str]:
 
 
 class SegmentWriter:
-    """Stream (height, width, 3) uint8 frames into one H.264 MP4 segment, atomically.
+    """Stream (height, width, 3) rgb24 or (height, width, 4) rgba uint8 frames into one H.264 MP4 segment, atomically.
 
-    Frames are handed to ffmpeg by a writer thread through a small bounded queue, so the
-    caller renders the next frame while ffmpeg consumes the previous one.
+    ``pix_fmt`` ("rgb24" or "rgba") fixes the frame layout; left as None it is taken from the
+    first frame, and ffmpeg starts then. Frames are handed to ffmpeg by a writer thread through
+    a small bounded queue, so the caller renders the next frame while ffmpeg consumes the previous one.
     """
 
-    def __init__(self, path: Path, settings: VideoSettings):
+    def __init__(self, path: Path, settings: VideoSettings, pix_fmt: str | None = None):
+        if pix_fmt is not None and pix_fmt not in PIX_FMTS.values():
+            raise ValueError(f"pix_fmt must be one of {sorted(PIX_FMTS.values())}, not {pix_fmt!r}")
         self.path = Path(path)
         self.settings = settings
         _check_directory(self.path)
         self.frames = 0
-        self._shape = (settings.height, settings.width, 3)
+        self.pix_fmt = pix_fmt
         self._tmp = _temp_sibling(self.path)
         self._log: IO[bytes] = tempfile.TemporaryFile(prefix="sdc-ffmpeg-", suffix=".log")
         self._queue: queue.Queue = queue.Queue(maxsize=_QUEUE_FRAMES)
         self._error: BaseException | None = None
         self._closed = False
+        self._proc: subprocess.Popen | None = None
+        self._thread: threading.Thread | None = None
+        if pix_fmt is not None:
+            self._launch(pix_fmt)
+
+    def _launch(self, pix_fmt: str) -> None:
+        """Fix the frame layout, start ffmpeg and the writer thread."""
+        self.pix_fmt = pix_fmt
         self._proc = self._start()
         self._thread = threading.Thread(target=self._pump, name=f"encode:{self.path.name}", daemon=True)
         self._thread.start()
 
     def _start(self) -> subprocess.Popen:
         """Launch ffmpeg, cleaning up the temp files if it cannot start."""
-        cmd = segment_command(self._tmp, self.settings)
+        cmd = segment_command(self._tmp, self.settings, self.pix_fmt)
         try:
             return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log)
         except OSError as exc:
@@ -123,12 +138,12 @@ class SegmentWriter:
             self.abort()
 
     def write(self, frame: np.ndarray) -> None:
-        """Queue one top-row-first RGB frame; blocks only while the queue is full."""
+        """Queue one top-row-first RGB or RGBA frame; blocks only while the queue is full."""
         if self._closed:
             raise EncodeError(f"{self.path}: write() after close()")
-        if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.shape != self._shape:
-            got = f"{frame.dtype} {frame.shape}" if isinstance(frame, np.ndarray) else type(frame).__name__
-            raise ValueError(f"frame must be uint8 of shape {self._shape} (height, width, 3), got {got}")
+        self._check_frame(frame)
+        if self._proc is None:
+            self._launch(PIX_FMTS[frame.shape[2]])
         if self._error is not None:
             self._kill()
             self._proc.wait()
@@ -137,6 +152,17 @@ class SegmentWriter:
             raise failure
         self._queue.put(frame.tobytes())  # a copy, so the caller may reuse its buffer
         self.frames += 1
+
+    def _check_frame(self, frame: np.ndarray) -> None:
+        """Raise ValueError unless ``frame`` is uint8 of this segment's size and a layout it accepts."""
+        size = (self.settings.height, self.settings.width)
+        channels = [n for n, fmt in PIX_FMTS.items() if self.pix_fmt in (None, fmt)]
+        if isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.shape[:2] == size:
+            if frame.ndim == 3 and frame.shape[2] in channels:
+                return
+        got = f"{frame.dtype} {frame.shape}" if isinstance(frame, np.ndarray) else type(frame).__name__
+        want = " or ".join(str((*size, n)) for n in channels)
+        raise ValueError(f"frame must be uint8 of shape {want} (height, width, channels), got {got}")
 
     def _pump(self) -> None:
         """Writer thread: feed queued frames to ffmpeg; after a failure, keep draining."""
@@ -182,6 +208,9 @@ class SegmentWriter:
         if self._closed and self._log.closed:
             return
         self._closed = True
+        if self._proc is None:  # never started: no frame arrived to fix the layout
+            self._discard()
+            return
         self._kill()
         self._queue.put(_STOP)  # the pump drains: writes fail fast once ffmpeg is dead
         self._thread.join()
@@ -194,7 +223,7 @@ class SegmentWriter:
 
     def _kill(self) -> None:
         """Kill ffmpeg if it is still running."""
-        if self._proc.poll() is None:
+        if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
 
     def _failure(self, what: str) -> EncodeError:

@@ -115,15 +115,25 @@ def _cast(ctx: Lowering, block: nodes.CastBlock | None) -> list[ir.Character]:
 def _character(ctx: Lowering, member: nodes.CastMember, voices: list[nodes.VoiceSettings]) -> ir.Character:
     """One cast member: appearance from the description, voice from defaults and settings."""
     name = member.name.text
-    resolved = resolve(name, member.description)
+    desc = member.description
+    resolved = resolve(name, desc.text)
     for word in resolved.unknown:
-        ctx.diags.warning("unknown-word", f"'{word}' in {name}'s description means nothing to sdc yet", member.span,
+        ctx.diags.warning("unknown-word", f"'{word}' in {name}'s description means nothing to sdc yet", _word_span(desc, word),
                           did_you_mean(word, _appearance_words()) or "it is kept in the description but not drawn")
     voice = _default_voice(name, resolved.appearance)
     for settings in voices:
         voice = _voice_settings(ctx, voice, settings)
-    return ir.Character(id=_slug(name), name=name, description=member.description, appearance=resolved.appearance,
+    return ir.Character(id=_slug(name), name=name, description=desc.text, appearance=resolved.appearance,
                         voice=voice, source=ctx.span(member))
+
+
+def _word_span(text: nodes.Word, word: str) -> Span:
+    """The span of ``word`` inside a located piece of text (the whole text if not found)."""
+    found = re.search(re.escape(word), text.text, flags=re.IGNORECASE)
+    if not found:
+        return text.span
+    col = text.span.col + found.start()
+    return Span(text.span.source, text.span.line, col, text.span.line, col + len(word))
 
 
 def _appearance_words() -> list[str]:

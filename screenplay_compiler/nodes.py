@@ -49,7 +49,7 @@ class CastMember(Node):
     """``MEI: young woman, black ponytail, red coat``."""
 
     name: Word
-    description: str
+    description: Word
 
 
 @dataclass(frozen=True)

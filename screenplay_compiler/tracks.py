@@ -36,8 +36,14 @@ OVERLAP = {"wave": 0.55, "nod": 0.6, "sit": 1.0, "stand": 1.0}  # fraction of a 
 
 
 def _r(x: float, nd: int = 4) -> float:
-    """Round for stable JSON (and no negative zero)."""
+    """Round a distance or angle for stable JSON (and no negative zero)."""
     return round(float(x), nd) + 0.0
+
+
+def _at(t: float, fps: int) -> float:
+    """A time on the grid of 1/1000 frame. Shots start on whole frames, so a shot moved by an
+    edit keeps every time inside it at exactly the same offset (decimal rounding would not)."""
+    return round(float(t) * fps * 1000) / (fps * 1000) + 0.0
 
 
 class Key(Node):
@@ -184,6 +190,33 @@ def sit_amount(clips, t: float) -> float:
     return level
 
 
+HEAD_LIMIT = math.radians(55.0)  # how far a head turns from the body
+
+
+def speaker_at(actors, t: float) -> str | None:
+    """Who is talking at ``t`` (or talked last) among ``actors`` (anything with name and speech)."""
+    best, when = None, -1.0
+    for a in actors:
+        for s in a.speech:
+            if s.start <= t and s.start > when:
+                best, when = a.name, s.start
+    return best
+
+
+def head_turn(actors, name: str, x: float, z: float, yaw: float, t: float, speaking: str | None) -> float:
+    """Head turn (radians from the body) towards whoever is speaking; speakers look at the
+    nearest listener. The animator poses heads with it and the camera frames faces with it."""
+    others = [o for o in actors if o.name != name]
+    if not others:
+        return 0.0
+    focus = next((o for o in others if o.name == speaking), None)
+    if focus is None:
+        focus = min(others, key=lambda o: math.dist(sample_keys(o.keys, t)[:2], (x, z)))
+    ox, oz, _ = sample_keys(focus.keys, t)
+    rel = lerp_angle(0.0, math.atan2(ox - x, oz - z) - yaw, 1.0)
+    return max(-HEAD_LIMIT, min(HEAD_LIMIT, rel))
+
+
 # ---- scheduling ------------------------------------------------------------------------
 
 
@@ -202,6 +235,7 @@ class _Actor:
 
     name: str
     height: float
+    fps: int
     keys: list[Key]
     clips: list[Clip] = field(default_factory=list)
     speech: list[Speech] = field(default_factory=list)
@@ -211,7 +245,7 @@ class _Actor:
         return sample_keys(self.keys, t)
 
     def key(self, t: float, x: float, z: float, yaw: float) -> None:
-        self.keys.append(Key(t=_r(t), x=_r(x), z=_r(z), yaw=_r(yaw)))
+        self.keys.append(Key(t=_at(t, self.fps), x=_r(x), z=_r(z), yaw=_r(yaw)))
 
 
 def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: TrackSettings) -> Tracks:
@@ -219,32 +253,34 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
     t = 0.0
     scenes, shots, cues, placements = [], [], [], []
     for scene in episode.scenes:
-        actors = _place(episode, scene)
+        actors = _place(episode, scene, settings.fps)
         scene_start, spans = t, []
         for shot in (s for s in episode.shots if s.scene == scene.id):
-            start = t
+            # Shots start on a frame, so a shot shifted by an edit earlier in the episode
+            # samples its motion at the same instants and renders to the same pixels.
+            t = start = math.ceil(t * settings.fps - 1e-6) / settings.fps
             for event in shot.events:
                 t = _schedule(event, t, actors, scene, audio, settings, cues)
             t = max(t + SHOT_TAIL, start + MIN_SHOT)
             spans.append((shot, start, t))
         shots.extend(_shot_tracks(spans, actors, episode, settings))
-        scenes.append(_scene_track(scene, scene_start, t, actors))
+        scenes.append(_scene_track(scene, scene_start, t, actors, spans, settings.fps))
     frame_count = round(t * settings.fps)
     shots = _snap_frames(shots, frame_count, settings.fps)
     placements = [_placement(c, scenes, shots, episode) for c in cues]
-    return Tracks(fps=settings.fps, width=settings.width, height=settings.height, duration=_r(frame_count / settings.fps),
+    return Tracks(fps=settings.fps, width=settings.width, height=settings.height, duration=_at(frame_count / settings.fps, settings.fps),
                   frame_count=frame_count, scenes=tuple(scenes), shots=tuple(shots), cues=tuple(cues),
                   audio=tuple(placements))
 
 
-def _place(episode: ir.Episode, scene: ir.Scene) -> dict[str, _Actor]:
+def _place(episode: ir.Episode, scene: ir.Scene, fps: int) -> dict[str, _Actor]:
     """Starting marks: the scene's cast side by side, turned towards each other."""
     n = len(scene.cast)
     actors = {}
     for i, name in enumerate(scene.cast):
         x = (i - (n - 1) / 2.0) * SPACING
         yaw = 0.0 if n == 1 or abs(x) < 1e-6 else math.copysign(math.radians(55.0), -x)
-        actor = _Actor(name, episode.character(name).appearance.height_m, [])
+        actor = _Actor(name, episode.character(name).appearance.height_m, fps, [])
         actor.key(0.0, x, 0.0, yaw)
         actors[name] = actor
     return actors
@@ -261,11 +297,13 @@ def _schedule(event, t: float, actors: dict[str, _Actor], scene: ir.Scene, audio
 
 def _speak(line: ir.Line, t: float, actor: _Actor, clip: LineAudio, settings: TrackSettings, cues: list) -> float:
     """A dialogue line: a speech interval with its mouth track, and a subtitle cue."""
-    start = _r(t + LINE_LEAD)
-    end = _r(start + clip.duration)
-    first = math.ceil(start * settings.fps - 1e-9)
+    ticks = settings.fps * 1000  # the time grid: 1/1000 frame
+    n = round((t + LINE_LEAD) * ticks)
+    start, end = n / ticks, _at(n / ticks + clip.duration, settings.fps)
+    first = -(-n // 1000)  # the first frame at or after the start
     last = math.floor(end * settings.fps + 1e-9)
-    mouth = mouth_track(clip, [(f / settings.fps) - start for f in range(first, last + 1)], settings.fps)
+    # Offsets into the line in whole ticks: exact, so a line moved by whole frames moves its mouth exactly.
+    mouth = mouth_track(clip, [(f * 1000 - n) / ticks for f in range(first, last + 1)], settings.fps)
     actor.speech.append(Speech(line_id=line.id, start=start, end=end, first_frame=first, mouth=mouth))
     cues.append(Cue(index=len(cues) + 1, line_id=line.id, speaker=line.speaker, start=start, end=end, text=line.text))
     return end + LINE_GAP
@@ -311,7 +349,7 @@ def _act(action: ir.Action, t: float, actors: dict[str, _Actor], scene: ir.Scene
 def _gesture(actor: _Actor, kind: str, t: float) -> float:
     """A fixed-length clip; returns when the next event may begin."""
     length = GESTURES[kind]
-    actor.clips.append(Clip(kind=kind, start=_r(t), end=_r(t + length)))
+    actor.clips.append(Clip(kind=kind, start=_at(t, actor.fps), end=_at(t + length, actor.fps)))
     return t + length * OVERLAP[kind]
 
 
@@ -344,7 +382,8 @@ def _walk(actor: _Actor, t: float, goal) -> float:
     actor.key(t, x, z, yaw)
     actor.key(t + TURN_TIME, x, z, heading)
     actor.key(t + TURN_TIME + walk_time, ex, ez, heading)
-    actor.clips.append(Clip(kind="walk", start=_r(t + TURN_TIME), end=_r(t + TURN_TIME + walk_time), distance=_r(dist)))
+    actor.clips.append(Clip(kind="walk", start=_at(t + TURN_TIME, actor.fps), end=_at(t + TURN_TIME + walk_time, actor.fps),
+                            distance=_r(dist)))
     end = t + TURN_TIME + walk_time
     if person:
         actor.key(end + TURN_TIME, ex, ez, heading)
@@ -363,29 +402,42 @@ def _turn(actor: _Actor, t: float, goal) -> float:
     return t + TURN_TIME * 1.3
 
 
-def _scene_track(scene: ir.Scene, start: float, end: float, actors: dict[str, _Actor]) -> SceneTrack:
+def _scene_track(scene: ir.Scene, start: float, end: float, actors: dict[str, _Actor], spans, fps: int) -> SceneTrack:
     """Freeze a scheduled scene into its track."""
     tracks = []
     for a in actors.values():
-        seed = int.from_bytes(hashlib.sha256(f"{a.name}|{scene.id}".encode()).digest()[:8], "big")
-        rng = np.random.default_rng(seed)
-        blinks, t = [], start + float(rng.uniform(0.4, 2.0))
-        while t < end:
-            blinks.append(_r(t, 3))
-            t += float(rng.uniform(1.8, 4.8))
+        seed = int.from_bytes(hashlib.sha256(a.name.encode("utf-8")).digest()[:8], "big")
         keys = tuple(sorted({k.t: k for k in a.keys}.values(), key=lambda k: k.t))
+        blinks = tuple(b for shot, s0, s1 in spans for b in _blinks(a.name, shot.id, s0, s1, fps))
         tracks.append(ActorTrack(name=a.name, keys=keys, clips=tuple(a.clips), speech=tuple(a.speech),
-                                 blinks=tuple(blinks), breath_offset=_r(float(rng.uniform(0, 2 * math.pi)))))
-    return SceneTrack(id=scene.id, set=scene.set, time_of_day=scene.time_of_day, start=_r(start), end=_r(end),
+                                 blinks=blinks, breath_offset=_r((seed % 6283) / 1000.0)))
+    return SceneTrack(id=scene.id, set=scene.set, time_of_day=scene.time_of_day, start=_at(start, fps), end=_at(end, fps),
                       actors=tuple(tracks))
 
 
-def _bodies(actors: dict[str, _Actor], t: float) -> dict[str, Body]:
-    """Every actor's framing body at ``t`` (a seated character is shorter)."""
+def _blinks(name: str, shot_id: str, start: float, end: float, fps: int) -> list[float]:
+    """Blink times in one shot, seeded by character and shot, relative to the shot's start."""
+    rng = np.random.default_rng(int.from_bytes(hashlib.sha256(f"{name}|{shot_id}".encode()).digest()[:8], "big"))
+    out, offset = [], float(rng.uniform(0.4, 2.0))
+    while start + offset < end:
+        out.append(_at(start + offset, fps))
+        offset += float(rng.uniform(1.8, 4.8))
+    return out
+
+
+def _bodies(actors: dict[str, _Actor], episode: ir.Episode, set_name: str, t: float) -> dict[str, Body]:
+    """Every actor's framing body at ``t``, with the head where the posed skeleton puts it."""
+    from .render.scenery import seat_height
+    from .render.skeleton import head_center
+
     out = {}
+    speaking = speaker_at(actors.values(), t)
     for name, a in actors.items():
         x, z, yaw = a.at(t)
-        out[name] = Body(x, z, yaw, a.height * (1.0 - 0.38 * sit_amount(a.clips, t)))
+        sit = round(sit_amount(a.clips, t), 3)
+        head_y, head_r = head_center(episode.character(name).appearance, sit, seat_height(set_name, x, z))
+        face = yaw + head_turn(actors.values(), name, x, z, yaw, t, speaking)  # frame the face, not the back
+        out[name] = Body(x, z, face, a.height, head_y, head_r)
     return out
 
 
@@ -394,19 +446,21 @@ def _shot_tracks(spans, actors: dict[str, _Actor], episode: ir.Episode, settings
     aspect = settings.width / settings.height
     out = []
     for shot, start, end in spans:
-        times = list(np.arange(start, end, CAMERA_STEP)) + [end]
+        set_name = episode.scene(shot.scene).set
+        back = SETS_BY_NAME[set_name].stage_depth[0] - 0.6  # walls and railings stand behind the stage
+        times = [start + k * CAMERA_STEP for k in range(int((end - start) / CAMERA_STEP - 1e-9) + 1)] + [end]
         keys = []
         for tt in times:
-            bodies = _bodies(actors, tt)
+            bodies = _bodies(actors, episode, set_name, tt)
             subjects = [bodies[n] for n in shot.camera.subjects if n in bodies]
-            cam = frame(shot.camera.size, subjects, list(bodies.values()), aspect)
+            cam = frame(shot.camera.size, subjects, list(bodies.values()), aspect, back)
             keys.append((float(tt), cam))
-        out.append(ShotTrack(id=shot.id, scene=shot.scene, start=_r(start), end=_r(end), first_frame=0, frame_count=0,
-                             camera=_smooth_camera(keys)))
+        out.append(ShotTrack(id=shot.id, scene=shot.scene, start=_at(start, settings.fps), end=_at(end, settings.fps),
+                             first_frame=0, frame_count=0, camera=_smooth_camera(keys, settings.fps)))
     return out
 
 
-def _smooth_camera(keys) -> tuple[CameraKey, ...]:
+def _smooth_camera(keys, fps: int) -> tuple[CameraKey, ...]:
     """Average each camera key with its neighbours so tracking moves are smooth."""
     eyes = np.array([k[1].eye for k in keys])
     targets = np.array([k[1].target for k in keys])
@@ -415,7 +469,7 @@ def _smooth_camera(keys) -> tuple[CameraKey, ...]:
         pad = lambda a: np.vstack([a[:1], a, a[-1:]])
         eyes = np.stack([np.convolve(pad(eyes)[:, i], kernel, "valid") for i in range(3)], axis=1)
         targets = np.stack([np.convolve(pad(targets)[:, i], kernel, "valid") for i in range(3)], axis=1)
-    return tuple(CameraKey(t=_r(k[0]), eye=tuple(_r(v) for v in e), target=tuple(_r(v) for v in g), fov=k[1].fov_deg)
+    return tuple(CameraKey(t=_at(k[0], fps), eye=tuple(_r(v) for v in e), target=tuple(_r(v) for v in g), fov=k[1].fov_deg)
                  for k, e, g in zip(keys, eyes, targets))
 
 

@@ -43,7 +43,7 @@ class ToAst(Transformer):
         return nodes.CastBlock(self._span(meta), tuple(children))
 
     def cast_member(self, meta, children):
-        return nodes.CastMember(self._span(meta), self._word(children[0]), str(children[1]).strip())
+        return nodes.CastMember(self._span(meta), self._word(children[0]), self._word(children[1]))
 
     def voice_settings(self, meta, children):
         return nodes.VoiceSettings(self._span(meta), tuple(children))

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import ir
 from .atomic import write_bytes as atomic_write_bytes
+from .cache import file_sha256
 
 if TYPE_CHECKING:
     import onnx
@@ -395,15 +396,6 @@ def seed_from(*parts: str) -> int:
 # ------------------------------------------------------------ file helpers
 
 
-def sha256_file(path: Path) -> str:
-    """sha256 hex digest of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def model_files(model: str) -> tuple[Path, Path]:
     """Resolve a voice model name (or a path to an .onnx file) to model and config paths."""
     if model == DEFAULT_MODEL:
@@ -451,7 +443,7 @@ class PiperEngine:
     def model_sha256(self) -> str:
         """sha256 of the original model file (computed once)."""
         if self._model_sha is None:
-            self._model_sha = sha256_file(self.model_path)
+            self._model_sha = file_sha256(self.model_path)
         return self._model_sha
 
     @property

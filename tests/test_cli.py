@@ -77,3 +77,27 @@ def test_tracks_command_prints_json(tmp_path):
     result = run("tracks", str(ROOT / "examples" / "the-bridge.play"), "--fps", "12", "--cache-dir", str(tmp_path))
     data = json.loads(result.stdout)
     assert result.exit_code == 0 and data["fps"] == 12 and len(data["cues"]) == 5
+
+
+def test_season_build_cache_stats_and_prune(tmp_path):
+    season = tmp_path / "season"
+    season.mkdir()
+    for n, line in ((1, "Hello."), (2, "Goodbye.")):
+        (season / f"ep{n}.play").write_text(f"CAST\nMEI: woman\nEXT. STREET - DAY\nMEI: {line}\n", encoding="utf-8")
+    cache = str(tmp_path / "cache")
+    result = run("build", str(season), "--out-dir", str(tmp_path / "out"), "--resolution", "160x90", "--fps", "8",
+                 "--cache-dir", cache, "-j", "1", "--explain")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ep1.mp4", "ep1.srt", "ep2.mp4", "ep2.srt"]
+    assert result.stdout.count("rendered: new shot") == 2
+    stats = run("cache", "stats", "--cache-dir", cache)
+    assert stats.exit_code == 0 and "segments" in stats.stdout and "voice" in stats.stdout
+    pruned = run("cache", "prune", "--max-size", "0", "--cache-dir", cache)
+    assert pruned.exit_code == 0 and "removed" in pruned.stdout
+    assert "0 entries" in run("cache", "stats", "--cache-dir", cache).stdout
+
+
+def test_output_option_names_one_file(tmp_path):
+    ex = str(ROOT / "examples" / "the-bridge.play")
+    result = run("build", ex, ex, "-o", str(tmp_path / "x.mp4"))
+    assert result.exit_code == 2 and "--out-dir" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def built(tmp_path_factory):
     script.write_text(SCRIPT, encoding="utf-8")
     settings = api.BuildSettings(cache_dir=root / "cache", **SETTINGS)
     out = root / "out" / "clip.mp4"
-    tracks = api.build(script, out, settings)
+    tracks = api.build(script, out, settings).tracks
     episode = api.compile_file(script).episode
     return script, out, tracks, episode, settings
 
@@ -131,19 +132,20 @@ def test_subtitles_beside_the_video(built):
 def test_rebuild_is_byte_identical_and_reuses_voices(built, tmp_path):
     script, out, tracks, _, settings = built
     again = tmp_path / "again.mp4"
-    tracks2 = api.build(script, again, settings)
+    tracks2 = api.build(script, again, settings).tracks
     assert ir.to_json(tracks2) == ir.to_json(tracks)
     assert hashlib.sha256(again.read_bytes()).hexdigest() == hashlib.sha256(out.read_bytes()).hexdigest()
     assert again.with_suffix(".srt").read_bytes() == out.with_suffix(".srt").read_bytes()
 
 
-def test_failed_build_keeps_the_previous_video(built, monkeypatch):
+def test_failed_build_keeps_the_previous_video(built, monkeypatch, tmp_path):
     script, out, _, _, settings = built
+    settings = dataclasses.replace(settings, cache_dir=tmp_path / "cold")  # nothing cached: it must render
     before = out.read_bytes()
     from screenplay_compiler.render import renderer
 
     calls = {"n": 0}
-    real = renderer.Renderer.render
+    real = renderer.Renderer.render_rgba
 
     def render_then_stop(self, frame):
         calls["n"] += 1
@@ -151,7 +153,7 @@ def test_failed_build_keeps_the_previous_video(built, monkeypatch):
             raise KeyboardInterrupt
         return real(self, frame)
 
-    monkeypatch.setattr(renderer.Renderer, "render", render_then_stop)
+    monkeypatch.setattr(renderer.Renderer, "render_rgba", render_then_stop)
     with pytest.raises(KeyboardInterrupt):
         api.build(script, out, settings)
     assert out.read_bytes() == before

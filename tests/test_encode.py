@@ -34,6 +34,11 @@ def solid_frames(colour: tuple[int, int, int], count: int) -> list[np.ndarray]:
     return frames
 
 
+def rgba(frames: list[np.ndarray]) -> list[np.ndarray]:
+    """The same frames with an alpha channel that varies (the encoder must ignore it)."""
+    return [np.dstack([f, np.full(f.shape[:2], 17 * i % 256, np.uint8)]) for i, f in enumerate(frames)]
+
+
 def write_segment(path: Path, frames: list[np.ndarray], settings: VideoSettings = SETTINGS) -> Path:
     """Encode ``frames`` to ``path`` with SegmentWriter."""
     with SegmentWriter(path, settings) as writer:
@@ -171,6 +176,14 @@ class TestDeterminism:
             assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
         assert one.read_bytes() == two.read_bytes()
 
+    def test_rgba_input_encodes_like_rgb24(self, tmp_path):
+        frames = solid_frames(RED, 6) + solid_frames(BLUE, 6)
+        rgb = write_segment(tmp_path / "rgb.mp4", frames)
+        with SegmentWriter(tmp_path / "rgba.mp4", SETTINGS, pix_fmt="rgba") as writer:
+            for frame in rgba(frames):
+                writer.write(frame)
+        assert (tmp_path / "rgba.mp4").read_bytes() == rgb.read_bytes()
+
     def test_no_encoder_version_or_timestamps(self, episode):
         data = episode.read_bytes()
         assert b"Lavf" not in data
@@ -223,7 +236,13 @@ class TestFailures:
     def test_missing_ffmpeg_binary(self, tmp_path, monkeypatch):
         monkeypatch.setattr(encode, "ffmpeg_exe", lambda: str(tmp_path / "no-ffmpeg"))
         with pytest.raises(EncodeError, match="cannot start ffmpeg"):
-            SegmentWriter(tmp_path / "s.mp4", SETTINGS)
+            SegmentWriter(tmp_path / "s.mp4", SETTINGS, pix_fmt="rgb24")
+        assert list(tmp_path.iterdir()) == []
+
+    def test_missing_ffmpeg_binary_on_first_frame(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(encode, "ffmpeg_exe", lambda: str(tmp_path / "no-ffmpeg"))
+        with pytest.raises(EncodeError, match="cannot start ffmpeg"):
+            write_segment(tmp_path / "s.mp4", solid_frames(RED, 1))
         assert list(tmp_path.iterdir()) == []
 
     def test_ffmpeg_failure_carries_log_tail(self, tmp_path):
@@ -251,11 +270,29 @@ class TestFailures:
         ],
     )
     def test_wrong_frame_raises_value_error(self, tmp_path, frame):
-        with SegmentWriter(tmp_path / "s.mp4", SETTINGS) as writer:
+        with SegmentWriter(tmp_path / "s.mp4", SETTINGS, pix_fmt="rgb24") as writer:
             with pytest.raises(ValueError, match=r"uint8 of shape \(96, 160, 3\)"):
                 writer.write(frame)
             writer.write(solid_frames(RED, 1)[0])
         assert (tmp_path / "s.mp4").is_file()
+
+    def test_layout_is_fixed_by_the_first_frame(self, tmp_path):
+        with SegmentWriter(tmp_path / "s.mp4", SETTINGS) as writer:
+            writer.write(rgba(solid_frames(RED, 1))[0])
+            with pytest.raises(ValueError, match=r"uint8 of shape \(96, 160, 4\)"):
+                writer.write(solid_frames(RED, 1)[0])
+        assert writer.pix_fmt == "rgba"
+
+    @pytest.mark.parametrize("frame", [np.zeros((H, W, 2), np.uint8), np.zeros((H, W), np.uint8)])
+    def test_unknown_layout_raises_value_error(self, tmp_path, frame):
+        with pytest.raises(ValueError, match=r"\(96, 160, 3\) or \(96, 160, 4\)"):
+            with SegmentWriter(tmp_path / "s.mp4", SETTINGS) as writer:
+                writer.write(frame)
+        assert list(tmp_path.iterdir()) == []
+
+    def test_unknown_pix_fmt_rejected(self, tmp_path):
+        with pytest.raises(ValueError, match="pix_fmt"):
+            SegmentWriter(tmp_path / "s.mp4", SETTINGS, pix_fmt="bgr24")
 
     def test_exception_in_block_leaves_no_file(self, tmp_path):
         with pytest.raises(KeyError):

@@ -131,6 +131,11 @@ class TestSemanticDiagnostics:
         found = {(d.code, d.span.line) for d in info.value.diagnostics}
         assert found == {("no-scenes", 1), ("duplicate-character", 3)}
 
+    def test_unknown_description_word_points_at_the_word(self):
+        c = compile_text("CAST\nMEI: young woman, wierd boots\nEXT. STREET\nMEI: Hi.\n", "t")
+        (d,) = c.warnings
+        assert (d.code, d.span.line, d.span.col, d.span.end_col) == ("unknown-word", 2, 19, 24)
+
     def test_warnings_do_not_stop_compilation(self):
         c = compile_text(CAST + "EXT. BRIDGE - TEATIME\nMEI (wored): hi\n", "t")
         assert [d.code for d in c.warnings] == ["unknown-time", "unknown-emotion"]

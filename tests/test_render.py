@@ -71,6 +71,15 @@ class TestOutput:
         with Renderer(W, H) as other:
             assert other.render(f).tobytes() == renderer.render(f).tobytes()
 
+    @pytest.mark.parametrize("aa", ["fxaa", "msaa", "none"])
+    def test_rgba_is_rgb_plus_opaque_alpha(self, aa):
+        f = frame(appearance(), Pose(wave=0.6), set_name="bridge", time="dusk")
+        with Renderer(W, H, aa=aa) as r:
+            rgb, rgba = r.render(f), r.render_rgba(f)
+        assert rgba.shape == (H, W, 4) and rgba.dtype == np.uint8
+        assert rgba[..., :3].tobytes() == rgb.tobytes()
+        assert (rgba[..., 3] == 255).all()
+
     def test_top_row_is_sky(self, renderer):
         img = renderer.render(frame(None, set_name="bridge", time="day"))
         top, bottom = img[:10, 100:220].mean(axis=(0, 1)), img[-10:, 100:220].mean(axis=(0, 1))

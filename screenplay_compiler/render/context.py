@@ -74,12 +74,13 @@ def create_targets(ctx: moderngl.Context, width: int, height: int, aa: str) -> T
     return Targets(scene, scene, None, False)
 
 
-def read_rgb(fbo: moderngl.Framebuffer, width: int, height: int) -> np.ndarray:
-    """The framebuffer as an (height, width, 3) uint8 array, in the order GL stores its rows.
+def read_pixels(fbo: moderngl.Framebuffer, width: int, height: int, components: int = 3) -> np.ndarray:
+    """The framebuffer as an (height, width, components) uint8 array, in the order GL stores its rows.
 
     GL's first row is the bottom one; the renderer draws with a y-flipped projection so that
     the first stored row is the top of the picture and no copy is needed to flip it here.
+    Reading 4 components is the cheap one: Mesa repacks RGBA to RGB on the CPU (~3x the cost).
     """
-    out = np.empty((height, width, 3), np.uint8)
-    fbo.read_into(out, components=3, alignment=1)
+    out = np.empty((height, width, components), np.uint8)
+    fbo.read_into(out, components=components, alignment=1)
     return out

@@ -11,7 +11,7 @@ from ..frame import ActorState, FrameState
 from ..ir import Appearance
 from .camera import view_projection
 from .character import build_character
-from .context import ProgramCache, create_context, create_targets, read_rgb
+from .context import ProgramCache, create_context, create_targets, read_pixels
 from .geometry import VERTEX_ATTRIBUTES, VERTEX_FORMAT, rot_y, translate
 from .lighting import Lighting, lighting_for
 from .scenery import Scenery, build_scenery, build_sky, seat_height
@@ -90,9 +90,17 @@ class Renderer:
     def render(self, frame: FrameState) -> np.ndarray:
         """The frame as an (height, width, 3) uint8 RGB array, top row first."""
         with self._ctx:  # make this context current: several renderers may share a thread
-            return self._render(frame)
+            return self._render(frame, 3)
 
-    def _render(self, frame: FrameState) -> np.ndarray:
+    def render_rgba(self, frame: FrameState) -> np.ndarray:
+        """The frame as an (height, width, 4) uint8 array, top row first; cheaper than ``render``.
+
+        RGB equals ``render``'s and alpha is opaque (255); the encoder ignores it.
+        """
+        with self._ctx:
+            return self._render(frame, 4)
+
+    def _render(self, frame: FrameState, components: int) -> np.ndarray:
         """Draw and read back ``frame`` on the current context."""
         stage = self._set(frame.set.name)
         light = lighting_for(frame.set.time_of_day, stage.scenery.interior, stage.scenery.lights)
@@ -109,7 +117,7 @@ class Renderer:
         self._draw_scenery(stage)
         self._draw_blobs(frame, light, vp)
         self._draw_sky(light, vp, frame.camera.eye)
-        return self._finish()
+        return self._finish(components)
 
     def triangle_counts(self, frame: FrameState) -> dict[str, int]:
         """Triangles drawn for ``frame``'s set and each actor (for budgets and reports)."""
@@ -244,8 +252,8 @@ class Renderer:
         self._ctx.depth_func = "<="
         self._sky.render()
 
-    def _finish(self) -> np.ndarray:
-        """Resolve anti-aliasing into the output target and read it back."""
+    def _finish(self, components: int) -> np.ndarray:
+        """Resolve anti-aliasing into the output target and read back ``components`` channels."""
         t = self._targets
         self._ctx.disable(moderngl.DEPTH_TEST)
         if t.msaa:
@@ -254,4 +262,4 @@ class Renderer:
             t.output.use()
             t.color_texture.use(0)
             self._fxaa.render(moderngl.TRIANGLES, vertices=3)
-        return read_rgb(t.output, self.width, self.height)
+        return read_pixels(t.output, self.width, self.height, components)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -225,3 +226,15 @@ def pose_matrices(
         on_seat = seat_height + 0.055 * p.height - pelvis_y
         drop += (on_seat - drop) * max(0.0, min(1.0, pose.sit))
     return np.einsum("ij,njk->nik", world @ translate(0, drop, 0), mats)
+
+
+@lru_cache(maxsize=4096)
+def head_center(a: Appearance, sit: float, seat_height: float | None) -> tuple[float, float]:
+    """(height of the head's centre above the ground, head radius) for ``a`` sitting ``sit``.
+
+    Pure geometry (no GL), so the camera can frame where the head really is, seated or not.
+    """
+    p = proportions(a)
+    mats = pose_matrices(p, Pose(sit=sit), np.eye(4), seat_height if sit > 0 else None)
+    offset = np.array([*(np.asarray(p.head_center) - p.joints["head"]), 1.0])
+    return float((mats[BONE_INDEX["head"]] @ offset)[1]), float(p.head_radii[1])
