@@ -1,6 +1,6 @@
 """Incremental builds against a cold build of the same episode, measured in one run.
 
-    .venv/bin/python bench/incremental.py [script] [--resolution 1280x720] [--fps 30] [--jobs N]
+    .venv/bin/python bench/incremental.py [script (default: the longest example)] [--resolution 1280x720] [--fps 30] [--jobs N]
 
 Prints the cold build time (empty cache), a warm rebuild with no change, and a rebuild after
 editing one dialogue line, each also as a fraction of the cold build. Targets: no change <= 5%,
@@ -60,10 +60,15 @@ def _edit_one_line(script: Path) -> str:
     return lines[i]
 
 
+def _longest_example() -> Path:
+    """The example with the most shots and lines: where incremental builds matter most."""
+    return max(sorted((ROOT / "examples").glob("*.play")), key=lambda p: len(p.read_text(encoding="utf-8").splitlines()))
+
+
 def _args() -> argparse.Namespace:
     """Command-line options."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("script", nargs="?", type=Path, default=ROOT / "examples" / "the-bridge.play")
+    p.add_argument("script", nargs="?", type=Path, default=_longest_example())
     p.add_argument("--resolution", default="1280x720")
     p.add_argument("--fps", type=int, default=30)
     p.add_argument("--jobs", type=int, default=default_jobs())
