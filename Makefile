@@ -16,6 +16,7 @@ test: $(VENV)/.installed-dev check-egl
 
 bench: $(VENV)/.installed check-egl
 	$(BIN)/python bench/render_fps.py
+	$(BIN)/python bench/incremental.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -169,7 +169,8 @@ def run_ray(jobs: list[RenderJob], address: str | None) -> Iterable[tuple[Render
     except ImportError:
         raise RuntimeError("the Ray executor needs Ray: pip install 'screenplay-compiler[ray]'") from None
     if not ray.is_initialized():
-        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a local instance needs no token; a cluster sets its own
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
                  runtime_env={"env_vars": {"PYTHONHASHSEED": "0"}})
     task = ray.remote(render_job)
     pending = {task.remote(job): job for job in jobs}
