@@ -53,6 +53,25 @@ class Lowering:
     diags: Diagnostics = field(default_factory=Diagnostics)
     cast: dict[str, ir.Character] = field(default_factory=dict)
     emotions: tuple[str, ...] = ()
+    ids: set[str] = field(default_factory=set)  # scene and shot ids given out so far
+
+    def unique(self, base: str, taken: set[str] | None = None) -> str:
+        """``base``, or ``base-2``, ``base-3``... if taken (in ``taken``, default: episode ids)."""
+        taken = self.ids if taken is None else taken
+        out, n = base, 1
+        while out in taken:
+            n += 1
+            out = f"{base}-{n}"
+        taken.add(out)
+        return out
+
+    def explicit(self, word: nodes.Word) -> str:
+        """An id the writer gave; giving one twice is an error."""
+        if word.text in self.ids:
+            self.diags.error("duplicate-id", f"the id '#{word.text}' is used twice", word.span,
+                             "explicit ids name one scene or shot each")
+        self.ids.add(word.text)
+        return word.text
 
     def span(self, node: nodes.Node) -> ir.Source:
         """The IR source location of an AST node."""
@@ -65,8 +84,8 @@ def lower(script: nodes.Script, source: str, diags: Diagnostics, emotions: tuple
     meta = _fields(ctx, script.fields)
     characters = _cast(ctx, script.cast)
     scenes, shots = [], []
-    for index, scene in enumerate(script.scenes, 1):
-        lowered_scene, scene_shots = _scene(ctx, scene, f"sc{index}")
+    for scene in script.scenes:
+        lowered_scene, scene_shots = _scene(ctx, scene)
         scenes.append(lowered_scene)
         shots.extend(scene_shots)
     if not script.scenes:
@@ -204,28 +223,34 @@ class _ShotBuilder:
     """Accumulates the events of one shot while walking a scene."""
 
     camera: ir.Camera
+    explicit_id: nodes.Word | None = None
     events: list = field(default_factory=list)
 
 
-def _scene(ctx: Lowering, scene: nodes.Scene, scene_id: str) -> tuple[ir.Scene, list[ir.Shot]]:
-    """A scene and its shots; a camera direction starts a new shot."""
+def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
+    """A scene and its shots; a camera direction starts a new shot.
+
+    Ids come from content, not position, so they survive unrelated edits: the scene's from its
+    heading, a shot's from its camera direction, an event's from what it says or does.
+    """
     heading = scene.heading
+    scene_id = _scene_id(ctx, heading)
     interior = heading.int_ext.upper().startswith(("INT", "I/")) or heading.int_ext == "内景"
     spec = resolve_set(heading.location.text, interior)
     builders: list[_ShotBuilder] = []
     cast: list[str] = []
     for item in scene.items:
         if isinstance(item, nodes.Camera):
-            builders.append(_ShotBuilder(_camera(ctx, item, cast)))
+            builders.append(_ShotBuilder(_camera(ctx, item, cast), item.explicit_id))
             continue
         if not builders:
             builders.append(_ShotBuilder(ir.Camera(size="wide", explicit=False)))
-        event = _event(ctx, item, f"{scene_id}-sh{len(builders)}-e{len(builders[-1].events) + 1}", spec.name, cast)
+        event = _event(ctx, item, "pending", spec.name, cast)
         if event is not None:
             builders[-1].events.append(event)
     if not builders:  # a heading alone still establishes the place
         builders.append(_ShotBuilder(ir.Camera(size="wide", explicit=False)))
-    shots = [_finish_shot(ctx, b, f"{scene_id}-sh{i}", scene_id, cast) for i, b in enumerate(builders, 1)]
+    shots = [_finish_shot(ctx, b, scene_id, cast) for b in builders]
     lowered = ir.Scene(id=scene_id, heading=_heading_text(heading), location=heading.location.text,
                        interior=interior, set=spec.name, time_of_day=_time_of_day(ctx, heading.time_of_day),
                        cast=tuple(cast), source=ctx.span(heading))
@@ -369,9 +394,38 @@ def _beat_seconds(ctx: Lowering, beat: nodes.Beat) -> float:
     return round(value, 3)
 
 
-def _finish_shot(ctx: Lowering, b: _ShotBuilder, shot_id: str, scene_id: str, cast: list[str]) -> ir.Shot:
-    """Give the shot its final id and fill in subjects the direction left open."""
-    events = tuple(e.model_copy(update={"id": f"{shot_id}-e{i}"}) for i, e in enumerate(b.events, 1))
+def _scene_id(ctx: Lowering, heading: nodes.SceneHeading) -> str:
+    """The writer's ``#id``, or one made from the location and time (``old-bridge-dawn``)."""
+    if heading.explicit_id:
+        return ctx.explicit(heading.explicit_id)
+    words = heading.location.text + (" " + heading.time_of_day.text if heading.time_of_day else "")
+    return ctx.unique(_slug(words))
+
+
+def _shot_id(ctx: Lowering, b: _ShotBuilder, scene_id: str) -> str:
+    """The writer's ``#id``, or the scene's id and the camera direction (``old-bridge-dawn.close-jun``)."""
+    if b.explicit_id:
+        return ctx.explicit(b.explicit_id)
+    cam = b.camera
+    what = "auto" if not cam.explicit else "-".join([cam.size.replace("_", "-"), *(_slug(n) for n in cam.subjects)])
+    return ctx.unique(f"{scene_id}.{what}")
+
+
+def _event_slug(e) -> str:
+    """What an event is, as an id: ``mei-3fa2c1`` (speaker and words), ``jun-nod``, ``beat``."""
+    if isinstance(e, ir.Line):
+        return f"{_slug(e.speaker)}-{hashlib.sha256(e.text.encode('utf-8')).hexdigest()[:6]}"
+    if isinstance(e, ir.Action):
+        target = (e.target or "").removeprefix("mark:")
+        return "-".join([_slug(e.actor), e.verb.replace("_", "-")] + ([_slug(target)] if target else []))
+    return "beat"
+
+
+def _finish_shot(ctx: Lowering, b: _ShotBuilder, scene_id: str, cast: list[str]) -> ir.Shot:
+    """Give the shot and its events their ids and fill in subjects the direction left open."""
+    shot_id = _shot_id(ctx, b, scene_id)
+    taken: set[str] = set()
+    events = tuple(e.model_copy(update={"id": ctx.unique(f"{shot_id}.{_event_slug(e)}", taken)}) for e in b.events)
     camera = b.camera
     wanted = {"close": 1, "medium": 1, "two_shot": 2}.get(camera.size, 0)
     if len(camera.subjects) < wanted:

@@ -66,6 +66,7 @@ class SceneHeading(Node):
     int_ext: str
     location: Word
     time_of_day: Word | None
+    explicit_id: Word | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Camera(Node):
 
     size: Word
     subjects: tuple[Word, ...]
+    explicit_id: Word | None = None
 
 
 @dataclass(frozen=True)

@@ -55,12 +55,24 @@ class ToAst(Transformer):
         return nodes.Scene(self._span(meta), children[0], tuple(children[1:]))
 
     def scene_heading(self, meta, children):
+        explicit = self._explicit_id(children)
         time = self._word(children[2]) if len(children) > 2 else None
-        return nodes.SceneHeading(self._span(meta), str(children[0]), self._word(children[1]), time)
+        return nodes.SceneHeading(self._span(meta), str(children[0]), self._word(children[1]), time, explicit)
 
     def camera(self, meta, children):
+        explicit = self._explicit_id(children)
         subjects = children[1] if len(children) > 1 else ()
-        return nodes.Camera(self._span(meta), self._word(children[0]), subjects)
+        return nodes.Camera(self._span(meta), self._word(children[0]), subjects, explicit)
+
+    def _explicit_id(self, children: list) -> nodes.Word | None:
+        """Pop a trailing ``#id`` token off ``children`` (as a Word without the #)."""
+        last = children[-1] if children else None
+        if not (isinstance(last, Token) and last.type == "EXPLICIT_ID"):
+            return None
+        children.pop()
+        word = self._word(last)
+        span = word.span
+        return nodes.Word(type(span)(span.source, span.line, span.col + 1, span.end_line, span.end_col), word.text[1:])
 
     def subjects(self, meta, children):
         return tuple(self._word(t) for t in children)

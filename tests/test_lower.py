@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from screenplay_compiler import ir
@@ -50,15 +52,16 @@ class TestAppearance:
 class TestLowering:
     def test_shots_split_at_camera_directions(self):
         ep = episode("MEI: Hi.\n[CLOSE ON JUN]\nJUN: Hello.\nJUN nods.\n[TWO-SHOT]\n(beat)\n")
-        assert [s.id for s in ep.shots] == ["sc1-sh1", "sc1-sh2", "sc1-sh3"]
+        assert [s.id for s in ep.shots] == ["old-bridge-dawn.auto", "old-bridge-dawn.close-jun", "old-bridge-dawn.two-shot"]
         assert ep.shots[0].camera == ir.Camera(size="wide", explicit=False)
         assert ep.shots[1].camera.subjects == ("JUN",)
         assert ep.shots[2].camera.subjects == ("MEI", "JUN")  # filled from the scene cast
-        assert [e.id for e in ep.shots[1].events] == ["sc1-sh2-e1", "sc1-sh2-e2"]
+        line_id = "old-bridge-dawn.close-jun.jun-" + hashlib.sha256(b"Hello.").hexdigest()[:6]
+        assert [e.id for e in ep.shots[1].events] == [line_id, "old-bridge-dawn.close-jun.jun-nod"]
 
     def test_a_heading_alone_gets_an_establishing_shot(self):
         ep = compile_text(CAST + "EXT. STREET - NIGHT\nINT. ROOM\nMEI: Hi.\n", "t").episode
-        assert [(s.id, s.camera.size, s.events) for s in ep.shots][0] == ("sc1-sh1", "wide", ())
+        assert [(s.id, s.camera.size, s.events) for s in ep.shots][0] == ("street-night.auto", "wide", ())
 
     def test_scene_resolves_set_time_and_cast(self):
         ep = episode("JUN: Hi.\nMEI waves.\n", heading="INT. LITTLE CAFE - NIGHT")
@@ -95,6 +98,39 @@ class TestLowering:
             ep.title = "other"
         with pytest.raises(Exception):
             ir.Pause(id="x", seconds=1.0, source=ir.Source(line=1, col=1), extra=1)
+
+
+class TestStableIds:
+    BODY = "[WIDE]\nMEI: One.\nJUN nods.\n[CLOSE ON JUN]\nJUN: Two.\n(beat)\nJUN nods.\n"
+
+    def ids(self, ep: ir.Episode) -> list[str]:
+        return [s.id for s in ep.shots] + [e.id for s in ep.shots for e in s.events]
+
+    def test_inserting_and_deleting_unrelated_lines_keeps_ids(self):
+        before = set(self.ids(episode(self.BODY)))
+        inserted = episode(self.BODY.replace("MEI: One.\n", "MEI: Zero.\nMEI waves.\nMEI: One.\n"))
+        assert before <= set(self.ids(inserted))
+        deleted = episode(self.BODY.replace("(beat)\n", ""))
+        assert set(self.ids(deleted)) == before - {"old-bridge-dawn.close-jun.beat"}
+
+    def test_reordered_scenes_keep_their_ids(self):
+        a = "INT. CAFE - NIGHT\nMEI: In.\n"
+        b = "EXT. STREET - DAY\nJUN: Out.\n"
+        one = compile_text(CAST + a + b, "t").episode
+        two = compile_text(CAST + b + a, "t").episode
+        assert sorted(self.ids(one)) == sorted(self.ids(two))
+
+    def test_repeats_are_numbered_in_their_scope(self):
+        ep = episode("[WIDE]\nJUN nods.\nJUN nods.\n[WIDE]\nJUN nods.\n")
+        assert self.ids(ep) == ["old-bridge-dawn.wide", "old-bridge-dawn.wide-2", "old-bridge-dawn.wide.jun-nod",
+                                "old-bridge-dawn.wide.jun-nod-2", "old-bridge-dawn.wide-2.jun-nod"]
+
+    def test_explicit_ids(self):
+        ep = compile_text(CAST + "EXT. OLD BRIDGE - DAWN #bridge\n[CLOSE ON MEI] #s3-mei-bridge\nMEI: Hi.\n[WIDE] # a comment\n", "t").episode
+        assert ep.scenes[0].id == "bridge" and [s.id for s in ep.shots] == ["s3-mei-bridge", "bridge.wide"]
+        with pytest.raises(CompileError) as info:
+            compile_text(CAST + "EXT. A #x\n[WIDE] #x\n", "t")
+        assert [(d.code, d.span.line, d.span.col) for d in info.value.diagnostics] == [("duplicate-id", 6, 9)]
 
 
 class TestSemanticDiagnostics:
