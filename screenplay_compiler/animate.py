@@ -101,7 +101,8 @@ def _walk(a: ActorTrack, t: float) -> tuple[float, float]:
             span = max(c.end - c.start, 1e-6)
             covered = c.distance * min(max((t - c.start) / span, 0.0), 1.0)
             blend = min(1.0, (t - c.start + 0.25) / 0.35, (c.end + 0.25 - t) / 0.35)
-            return max(0.0, blend), 2.0 * math.pi * covered / STRIDE
+            if blend > 0.0:  # an idle pose has no phase, so it hashes the same wherever it is
+                return blend, 2.0 * math.pi * covered / STRIDE
     return 0.0, 0.0
 
 
@@ -115,17 +116,14 @@ def _gesture(a: ActorTrack, kind: str, t: float, ramp: float) -> tuple[float, fl
 
 
 def _mouth(a: ActorTrack, t: float, fps: int) -> float:
-    """Mouth opening at ``t`` from the speech track (interpolated between frames)."""
+    """Mouth opening at ``t`` from the speech track, eased between frames, closing after it."""
     for s in a.speech:
-        if s.start <= t < s.end + 0.1 and s.mouth:
-            pos = t * fps - s.first_frame
-            i = int(math.floor(pos))
-            if i < 0:
-                return 0.0
-            u = pos - i
-            m0 = s.mouth[min(i, len(s.mouth) - 1)]
-            m1 = s.mouth[min(i + 1, len(s.mouth) - 1)] if i + 1 < len(s.mouth) else 0.0
-            return m0 + (m1 - m0) * u
+        # Positions are snapped to 1/1000 frame: t * fps can be 149.99999999 for frame 150.
+        pos = round((t * fps - s.first_frame) * 1000) / 1000
+        if 0 <= pos < len(s.mouth):
+            i = int(pos)
+            following = s.mouth[i + 1] if i + 1 < len(s.mouth) else 0.0
+            return s.mouth[i] + (following - s.mouth[i]) * (pos - i)
     return 0.0
 
 

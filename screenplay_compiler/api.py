@@ -256,3 +256,48 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# ---- drafts: diffs and the line-oriented text view -------------------------------------------
+
+
+def draft_side(text: str, label: str, settings: BuildSettings = BuildSettings()):
+    """One draft compiled and timed for :func:`diff.diff_episodes` (voices come from the cache)."""
+    from . import segments
+    from .diff import Side
+
+    episode = compile_text(text, label).episode
+    tracks = schedule(episode, synthesize(episode, settings.cache_dir), settings)
+    facts = segments.fingerprint(settings.output_facts())
+    durations = {s.id: round(s.frame_count / tracks.fps, 3) for s in tracks.shots}
+    keys = {s.id: segments.shot_key(episode, tracks, s, facts) for s in tracks.shots}
+    return Side(label, episode, durations, keys)
+
+
+def diff_drafts(old: str, new: str, settings: BuildSettings = BuildSettings()):
+    """Compare two drafts named as files, ``REV:PATH`` or a bare revision of the other side."""
+    from .diff import diff_episodes
+    from .drafts import read_draft
+
+    new_draft = read_draft(new, Path(old) if Path(old).is_file() else None)
+    old_draft = read_draft(old, new_draft.path)
+    return diff_episodes(draft_side(old_draft.text, old_draft.label, settings),
+                         draft_side(new_draft.text, new_draft.label, settings))
+
+
+def text_view(episode: ir.Episode) -> str:
+    """A stable, line-oriented view of the IR for ``git diff`` (textconv): one line per
+    character, scene, shot and event, keyed by id, without source positions."""
+    from .diff import _camera_text, _event_text
+
+    out = [f"episode: {episode.title}" + (f" by {episode.author}" if episode.author else "") + f" [{episode.language}]"]
+    for c in episode.characters:
+        v = c.voice
+        out.append(f"character {c.name}: {c.description} | voice {v.engine} pitch {v.pitch_semitones:+g} "
+                   f"rate {v.rate:g} volume {v.volume_db:+g} dB")
+    for scene in episode.scenes:
+        out.append(f"scene {scene.id}: {scene.heading} [{scene.set}, {scene.time_of_day}]")
+        for shot in (s for s in episode.shots if s.scene == scene.id):
+            out.append(f"  shot {shot.id}: {_camera_text(shot.camera)}")
+            out.extend(f"    {e.id.removeprefix(shot.id + '.')}: {_event_text(e)}" for e in shot.events)
+    return "\n".join(out) + "\n"

@@ -70,9 +70,69 @@ def check(script: ScriptArg) -> None:
 
 
 @app.command("ir")
-def ir_command(script: ScriptArg) -> None:
-    """Print the shot IR as canonical JSON."""
+def ir_command(
+    script: ScriptArg,
+    text: Annotated[bool, typer.Option("--text", help="A stable line-oriented view for [cyan]git diff[/cyan] (use as a textconv driver).")] = False,
+) -> None:
+    """Print the shot IR as canonical JSON (or, with --text, one line per shot and event)."""
+    if text:
+        _text_view(script)
+        return
     sys.stdout.write(ir.to_json(_compile(script).episode))
+
+
+def _text_view(script: Path) -> None:
+    """The textconv view; a draft that does not compile is shown as it is, so git diff still works."""
+    _read(script)
+    raw = script.read_bytes().decode("utf-8", "replace")
+    try:
+        sys.stdout.write(api.text_view(api.compile_text(raw, str(script)).episode))
+    except CompileError as exc:
+        sys.stdout.write(f"# sdc: this draft does not compile ({len(exc.diagnostics)} error(s)); its text follows\n{raw}")
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The earlier draft: a file, [cyan]REV:PATH[/cyan], or a revision of NEW's file (e.g. [cyan]HEAD~1[/cyan]).", show_default=False)],
+    new: Annotated[str, typer.Argument(help="The later draft: a file or [cyan]REV:PATH[/cyan].", show_default=False)],
+    format: Annotated[str, typer.Option("--format", help="[cyan]text[/cyan], [cyan]json[/cyan] or [cyan]markdown[/cyan] (for a pull request).")] = "text",
+    cache_dir: Annotated[Path, typer.Option(help="The shared cache (voices time each draft).")] = Path(".sdc-cache"),
+    video: Annotated[bool, typer.Option("--video", help="Also render the changed shots side by side into -o.")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The review MP4 for --video.")] = None,
+) -> None:
+    """Show what a new draft changes on screen: shots and lines, field by field."""
+    from .diffview import to_markdown, to_text
+    from .drafts import DraftError
+
+    if format not in ("text", "json", "markdown"):
+        raise typer.BadParameter("choose text, json or markdown", param_hint="--format")
+    if video and output is None:
+        raise typer.BadParameter("--video needs -o review.mp4", param_hint="--output")
+    settings = api.BuildSettings(cache_dir=cache_dir)
+    try:
+        result = api.diff_drafts(old, new, settings)
+    except DraftError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    except CompileError as exc:
+        print_diagnostics(exc.diagnostics, next(iter(exc.texts.values()), None))
+        raise typer.Exit(1) from None
+    rendered = {"json": lambda d: d.model_dump_json(indent=2) + "\n", "markdown": to_markdown, "text": to_text}[format](result)
+    sys.stdout.write(rendered)
+    if video:
+        _review(old, new, result, output, settings)
+
+
+def _review(old: str, new: str, result, output: Path, settings: api.BuildSettings) -> None:
+    """Render the changed shots of a diff side by side (see review.py)."""
+    from .review import render_review
+
+    try:
+        render_review(old, new, result, output, settings)
+    except ValueError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    err.print(f"wrote {output}")
 
 
 @app.command()
@@ -112,6 +172,7 @@ def build(
     executor: Annotated[str, typer.Option(help="Where shots render: [cyan]local[/cyan] processes or a [cyan]ray[/cyan] cluster.")] = "local",
     ray_address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address (default: start a local Ray).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Say which shots were reused and why the others were rendered.")] = False,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Build only scripts that changed since this git revision.")] = None,
 ) -> None:
     """Build scripts into MP4s with subtitles, re-rendering only the shots that changed."""
     from .segments import default_jobs
@@ -120,6 +181,11 @@ def build(
     if executor not in ("local", "ray"):
         raise typer.BadParameter("choose 'local' or 'ray'", param_hint="--executor")
     paths = _expand(scripts)
+    if changed_since:
+        paths = _changed(paths, changed_since)
+        if not paths:
+            out.print(f"nothing to build: no script changed since {changed_since}")
+            return
     if output is not None and len(paths) > 1:
         raise typer.BadParameter("-o names one file; use --out-dir to build several scripts", param_hint="--output")
     for script in paths:
@@ -128,6 +194,21 @@ def build(
                                  jobs=jobs or default_jobs(), executor=executor, ray_address=ray_address)
     for script in paths:
         _build_one(script, output or out_dir / (script.stem + ".mp4"), settings, explain)
+
+
+def _changed(paths: list[Path], rev: str) -> list[Path]:
+    """The scripts that differ from ``rev`` (or are new), saying which are skipped."""
+    from .drafts import DraftError, changed_since
+
+    try:
+        keep = [p for p in paths if changed_since(rev, p)]
+    except DraftError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    for p in paths:
+        if p not in keep:
+            out.print(f"skipped {p}: unchanged since {rev}")
+    return keep
 
 
 def _expand(scripts: list[Path]) -> list[Path]:
