@@ -261,28 +261,40 @@ def _alive(pid: int) -> bool:
 # ---- drafts: diffs and the line-oriented text view -------------------------------------------
 
 
-def draft_side(text: str, label: str, settings: BuildSettings = BuildSettings()):
-    """One draft compiled and timed for :func:`diff.diff_episodes` (voices come from the cache)."""
+def timed_draft(text: str, label: str, settings: BuildSettings = BuildSettings()):
+    """A draft compiled, voiced (from the cache when possible) and timed: (episode, tracks, audio)."""
+    episode = compile_text(text, label).episode
+    audio = synthesize(episode, settings.cache_dir)
+    return episode, schedule(episode, audio, settings), audio
+
+
+def draft_side(label: str, episode: ir.Episode, tracks: "Tracks", settings: BuildSettings = BuildSettings()):
+    """One timed draft as :func:`diff.diff_episodes` compares it: shot durations and content keys."""
     from . import segments
     from .diff import Side
 
-    episode = compile_text(text, label).episode
-    tracks = schedule(episode, synthesize(episode, settings.cache_dir), settings)
     facts = segments.fingerprint(settings.output_facts())
     durations = {s.id: round(s.frame_count / tracks.fps, 3) for s in tracks.shots}
     keys = {s.id: segments.shot_key(episode, tracks, s, facts) for s in tracks.shots}
     return Side(label, episode, durations, keys)
 
 
-def diff_drafts(old: str, new: str, settings: BuildSettings = BuildSettings()):
-    """Compare two drafts named as files, ``REV:PATH`` or a bare revision of the other side."""
+def diff_drafts(old: str, new: str, settings: BuildSettings = BuildSettings(), video: Path | None = None):
+    """Compare two drafts named as files, ``REV:PATH`` or a bare revision of the other side;
+    with ``video``, also render the changed shots side by side into that MP4."""
     from .diff import diff_episodes
     from .drafts import read_draft
 
     new_draft = read_draft(new, Path(old) if Path(old).is_file() else None)
     old_draft = read_draft(old, new_draft.path)
-    return diff_episodes(draft_side(old_draft.text, old_draft.label, settings),
-                         draft_side(new_draft.text, new_draft.label, settings))
+    a = timed_draft(old_draft.text, old_draft.label, settings)
+    b = timed_draft(new_draft.text, new_draft.label, settings)
+    result = diff_episodes(draft_side(old_draft.label, *a[:2], settings), draft_side(new_draft.label, *b[:2], settings))
+    if video is not None:
+        from .review import Draft, render_review
+
+        render_review(result, Draft(*a), Draft(*b), video, settings)
+    return result
 
 
 def text_view(episode: ir.Episode) -> str:

@@ -99,6 +99,7 @@ def diff(
     cache_dir: Annotated[Path, typer.Option(help="The shared cache (voices time each draft).")] = Path(".sdc-cache"),
     video: Annotated[bool, typer.Option("--video", help="Also render the changed shots side by side into -o.")] = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The review MP4 for --video.")] = None,
+    video_draft: Annotated[bool, typer.Option("--draft", help="Render the review fast (simple shading).")] = False,
 ) -> None:
     """Show what a new draft changes on screen: shots and lines, field by field."""
     from .diffview import to_markdown, to_text
@@ -108,9 +109,12 @@ def diff(
         raise typer.BadParameter("choose text, json or markdown", param_hint="--format")
     if video and output is None:
         raise typer.BadParameter("--video needs -o review.mp4", param_hint="--output")
-    settings = api.BuildSettings(cache_dir=cache_dir)
+    settings = api.BuildSettings(cache_dir=cache_dir, draft=video_draft)
     try:
-        result = api.diff_drafts(old, new, settings)
+        result = api.diff_drafts(old, new, settings, output if video else None)
+    except ValueError as exc:  # e.g. --video when no shot changed
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
     except DraftError as exc:
         err.print(Text(f"error: {exc}", style="bold red"))
         raise typer.Exit(1) from None
@@ -120,19 +124,7 @@ def diff(
     rendered = {"json": lambda d: d.model_dump_json(indent=2) + "\n", "markdown": to_markdown, "text": to_text}[format](result)
     sys.stdout.write(rendered)
     if video:
-        _review(old, new, result, output, settings)
-
-
-def _review(old: str, new: str, result, output: Path, settings: api.BuildSettings) -> None:
-    """Render the changed shots of a diff side by side (see review.py)."""
-    from .review import render_review
-
-    try:
-        render_review(old, new, result, output, settings)
-    except ValueError as exc:
-        err.print(Text(f"error: {exc}", style="bold red"))
-        raise typer.Exit(1) from None
-    err.print(f"wrote {output}")
+        err.print(f"wrote {output}: the changed shots, old beside new")
 
 
 @app.command()

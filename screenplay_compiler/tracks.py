@@ -265,7 +265,7 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
             spans.append((shot, start, t))
         shots.extend(_shot_tracks(spans, actors, episode, settings))
         scenes.append(_scene_track(scene, scene_start, t, actors, spans, settings.fps))
-    frame_count = round(t * settings.fps)
+    frame_count = math.ceil(t * settings.fps - 1e-6)  # like every shot start: a last shot is as long as anywhere
     shots = _snap_frames(shots, frame_count, settings.fps)
     placements = [_placement(c, scenes, shots, episode) for c in cues]
     return Tracks(fps=settings.fps, width=settings.width, height=settings.height, duration=_at(frame_count / settings.fps, settings.fps),

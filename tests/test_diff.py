@@ -135,3 +135,16 @@ def test_build_changed_since(repo):
     assert result.exit_code == 0, result.stderr
     assert "skipped ep.play: unchanged since HEAD" in result.stdout
     assert (repo / "build" / "other.mp4").exists() and not (repo / "build" / "ep.mp4").exists()
+
+
+def test_review_video_of_the_changed_shots(repo):
+    (repo / "ep.play").write_text(LANTERN.replace("LIN (calm): Somebody", "LIN (angry): Somebody"), encoding="utf-8")
+    result = sdc("diff", "HEAD", "ep.play", "--video", "-o", "review.mp4", "--draft")
+    assert result.exit_code == 0, result.stderr
+    import av
+
+    with av.open(str(repo / "review.mp4")) as f:
+        frames = f.streams.video[0].frames
+    assert 30 < frames < 400  # one changed shot (and its title card), not the episode
+    nothing = sdc("diff", "HEAD", "HEAD:ep.play", "--video", "-o", "none.mp4")
+    assert nothing.exit_code == 1 and "nothing to review" in nothing.stderr and not (repo / "none.mp4").exists()

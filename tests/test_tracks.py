@@ -81,19 +81,21 @@ class TestSchedule:
             assert all(1.7 < b - a < 5.0 for a, b in zip(inside, inside[1:]))
             assert not inside or 0.3 < inside[0] - shot.start < 2.1
 
-    @pytest.mark.parametrize("fps", [24, 30])
+    @pytest.mark.parametrize("fps", [8, 12, 24, 30])
     def test_a_shot_moved_in_time_draws_the_same_frames(self, line_audio, fps):
         from screenplay_compiler.animate import shot_frame
 
-        def frames(script, seconds=1.5):
+        def frames(script, seconds=1.5, index=2):
             episode = compile_text(script, "t.play").episode
             tracks = build_tracks(episode, line_audio(episode, seconds), TrackSettings(fps=fps, width=640, height=360))
-            shot = tracks.shots[-1]
+            shot = tracks.shots[index]
             return [shot_frame(episode, tracks, shot, f / fps) for f in range(shot.first_frame, shot.first_frame + shot.frame_count)]
 
         reference = frames(SCRIPT)
         for beat in ("0.6s", "3.37s", "5.123s", "11s"):
             assert frames(SCRIPT.replace("(beat 2s)", f"(beat {beat})")) == reference, beat
+        # The same shot is as long when it ends the episode as when another shot follows it.
+        assert frames(SCRIPT + "[WIDE]\n(beat 1s)\n") == reference
 
 
 class TestMouth:
