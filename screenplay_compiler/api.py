@@ -158,6 +158,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     """
     from . import atomic, explain, segments
     from .cache import Cache
+    from .diff import Side
     from .encode import mux
     from .mix import MIX_RATE, Placement, mix, write_wav
     from .subtitles import to_srt
@@ -168,10 +169,11 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     cache = Cache(settings.cache_dir) if settings.cache_dir else None
     facts = segments.fingerprint(settings.output_facts())
     planned = segments.plan(compiled.episode, tracks, cache, facts)
-    record = explain.record(compiled.episode, tracks, {p.shot.id: p.key for p in planned}, facts)
+    side = Side(str(script), compiled.episode, {s.id: round(s.frame_count / tracks.fps, 3) for s in tracks.shots},
+                {p.shot.id: p.key for p in planned})
     manifest = explain.manifest_path(cache, script) if cache else None
     previous = explain.load(manifest) if manifest else {}
-    rendered = {p.shot.id: explain.reason(previous, record, p.shot.id) for p in planned if p.cached is None}
+    rendered = explain.reasons(previous, side, facts, [p.shot.id for p in planned if p.cached is None])
     out = Path(out)
     with _build_dir(out.parent) as tmp:
         paths = _render_missing(compiled.episode, tracks, planned, settings, cache, tmp, progress)
@@ -183,7 +185,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
         progress("mux", 1, 1)
     atomic.write_text(out.with_suffix(".srt"), to_srt(tracks.cues))
     if manifest:
-        explain.save(manifest, record)
+        explain.save(manifest, explain.record(side, facts))
     reused = tuple(p.shot.id for p in planned if p.cached is not None)
     return BuildReport(out, tracks, rendered, reused)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .diff import EpisodeDiff, EventChange, FieldChange, ShotChange
 
 MARK = {"added": "+", "removed": "-", "changed": "~", "moved": ">", "unchanged": " "}
@@ -86,3 +88,53 @@ def to_markdown(diff: EpisodeDiff) -> str:
 def _md(text: str) -> str:
     """Text made safe inside a Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+# ---- what changed, in a few words (review labels, build explanations) --------------------
+
+
+def describe(change: ShotChange, side: str = "new") -> str:
+    """What changed in a shot, in a few words, with values as ``side`` ("old"/"new") has them."""
+    if change.status in ("added", "removed"):
+        return f"{change.status} shot: {change.camera}"
+    # What was written (camera, words) reads before what follows from it (the new length).
+    notes = [_field_text(f, side) for f in change.fields if f.field != "duration"]
+    notes += [_event_text(e, side) for e in change.events if e.status != "unchanged"]
+    notes += [_field_text(f, side) for f in change.fields if f.field == "duration"]
+    if not notes:
+        return _fallback_text(change)
+    return notes[0] + (f" (+{len(notes) - 1} more)" if len(notes) > 1 else "")
+
+
+def _field_text(field: FieldChange, side: str) -> str:
+    """``name: value`` for one changed field, from ``side``."""
+    value = field.old if side == "old" else field.new
+    if field.field == "duration" and isinstance(value, (int, float)):
+        return f"duration: {value:.2f} s"
+    return f"{field.field}: {_value(value)}"
+
+
+def _event_text(event, side: str) -> str:
+    """One changed event: its first changed field, or how it reads when added or removed."""
+    if event.fields:
+        return f"{event.kind} {_field_text(event.fields[0], side)}"
+    return f"{event.kind} {event.status}: {event.summary}"
+
+
+def _fallback_text(change: ShotChange) -> str:
+    """A change with no field or event listed: a move or a new duration."""
+    durations = (change.old_duration, change.new_duration)
+    if None not in durations and durations[0] != durations[1]:
+        return f"duration {change.old_duration:.2f}s -> {change.new_duration:.2f}s"
+    return "moved" if change.status == "moved" else change.status
+
+
+def _value(v: Any) -> str:
+    """A field value as a reviewer reads it."""
+    if v is None:
+        return "none"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_value(x) for x in v) or "none"
+    return str(v)

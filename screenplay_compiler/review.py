@@ -17,13 +17,14 @@ import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 
 from . import ir
 from .animate import shot_frame
-from .diff import EpisodeDiff, FieldChange, ShotChange
+from .diff import EpisodeDiff, ShotChange
+from .diffview import describe
 from .tracks import ShotTrack, Tracks
 
 if TYPE_CHECKING:
@@ -112,56 +113,6 @@ def layout_for(width: int, height: int) -> Layout:
 def _even(x: float) -> int:
     """``x`` rounded down to an even integer (yuv420p and GL like even sizes), at least 2."""
     return max(2, int(x) // 2 * 2)
-
-
-# ---- what changed, in words -----------------------------------------------------------------
-
-
-def describe(change: ShotChange, side: str = "new") -> str:
-    """What changed in a shot, in a few words, with values as ``side`` ("old"/"new") has them."""
-    if change.status in ("added", "removed"):
-        return f"{change.status} shot: {change.camera}"
-    # What was written (camera, words) reads before what follows from it (the new length).
-    notes = [_field_text(f, side) for f in change.fields if f.field != "duration"]
-    notes += [_event_text(e, side) for e in change.events if e.status != "unchanged"]
-    notes += [_field_text(f, side) for f in change.fields if f.field == "duration"]
-    if not notes:
-        return _fallback_text(change)
-    return notes[0] + (f" (+{len(notes) - 1} more)" if len(notes) > 1 else "")
-
-
-def _field_text(field: FieldChange, side: str) -> str:
-    """``name: value`` for one changed field, from ``side``."""
-    value = field.old if side == "old" else field.new
-    if field.field == "duration" and isinstance(value, (int, float)):
-        return f"duration: {value:.2f} s"
-    return f"{field.field}: {_value(value)}"
-
-
-def _event_text(event, side: str) -> str:
-    """One changed event: its first changed field, or how it reads when added or removed."""
-    if event.fields:
-        return f"{event.kind} {_field_text(event.fields[0], side)}"
-    return f"{event.kind} {event.status}: {event.summary}"
-
-
-def _fallback_text(change: ShotChange) -> str:
-    """A change with no field or event listed: a move or a new duration."""
-    durations = (change.old_duration, change.new_duration)
-    if None not in durations and durations[0] != durations[1]:
-        return f"duration {change.old_duration:.2f}s -> {change.new_duration:.2f}s"
-    return "moved" if change.status == "moved" else change.status
-
-
-def _value(v: Any) -> str:
-    """A field value as a reviewer reads it."""
-    if v is None:
-        return "none"
-    if isinstance(v, str):
-        return f'"{v}"'
-    if isinstance(v, (list, tuple)):
-        return ", ".join(_value(x) for x in v) or "none"
-    return str(v)
 
 
 # ---- drawing: text with Pillow, composited with numpy --------------------------------------

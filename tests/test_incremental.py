@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -76,13 +75,10 @@ def test_editing_one_line_renders_only_its_shot(project, tmp_path):
     build(script, cache, tmp_path / "v1.mp4")
     script.write_text(SCRIPT.replace("Then we wait.", "Then we wait for the tide."), encoding="utf-8")
     report = build(script, cache, tmp_path / "v2.mp4")
-    old_line = "old-bridge-dawn.close-jun.jun-" + hashlib.sha256(b"Then we wait.").hexdigest()[:6]
-    new_line = "old-bridge-dawn.close-jun.jun-" + hashlib.sha256(b"Then we wait for the tide.").hexdigest()[:6]
-    assert list(report.rendered) == ["old-bridge-dawn.close-jun"]
-    assert report.rendered["old-bridge-dawn.close-jun"].startswith(f"line {new_line} added; line {old_line} removed; length changed (")
+    assert report.rendered == {"old-bridge-dawn.close-jun": 'line text: "Then we wait for the tide." (+1 more)'}
     # the two-shot moved later in time and is still reused
     assert report.reused == ("old-bridge-dawn.wide", "old-bridge-dawn.two-shot-mei-jun")
-    cold = build(script, tmp_path / "cold-cache", tmp_path / "cold.mp4")
+    build(script, tmp_path / "cold-cache", tmp_path / "cold.mp4")
     assert (tmp_path / "v2.mp4").read_bytes() == (tmp_path / "cold.mp4").read_bytes()
 
 

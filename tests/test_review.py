@@ -10,7 +10,8 @@ import pytest
 
 from screenplay_compiler import api, ir
 from screenplay_compiler.diff import EpisodeDiff, EventChange, FieldChange, ShotChange
-from screenplay_compiler.review import EMPTY_PANEL, Draft, describe, layout_for, render_review
+from screenplay_compiler.diffview import describe
+from screenplay_compiler.review import EMPTY_PANEL, Draft, layout_for, render_review
 
 pytestmark = pytest.mark.e2e
 
