@@ -62,11 +62,56 @@ def _compile(script: Path) -> api.Compiled:
 
 
 @app.command()
-def check(script: ScriptArg) -> None:
-    """Check a script and print its diagnostics; exit 1 on any error."""
-    compiled = _compile(script)
-    e = compiled.episode
-    out.print(f"{script}: ok: {len(e.scenes)} scene(s), {len(e.shots)} shot(s), {len(e.characters)} character(s)")
+def check(
+    scripts: Annotated[list[Path], typer.Argument(help="Screenplays to check, or folders of [cyan].play[/cyan] files.", show_default=False)],
+) -> None:
+    """Check scripts and print their diagnostics; exit 1 on any error."""
+    failed = 0
+    for script in _expand(scripts):
+        try:
+            compiled = _compile(script)
+        except typer.Exit:
+            failed += 1
+            continue
+        e = compiled.episode
+        out.print(f"{script}: ok: {len(e.scenes)} scene(s), {len(e.shots)} shot(s), {len(e.characters)} character(s)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def fmt(
+    scripts: Annotated[list[Path], typer.Argument(help="Screenplays to format, or folders of [cyan].play[/cyan] files.", show_default=False)],
+    check: Annotated[bool, typer.Option("--check", help="Change nothing: print a diff and exit 1 when a script is not in canonical layout.")] = False,
+) -> None:
+    """Rewrite scripts in canonical layout; words, punctuation and comments stay as written."""
+    from . import fmt as formatter
+
+    paths = _expand(scripts)
+    failed = unformatted = 0
+    for script in paths:
+        _read(script)
+        try:
+            result = formatter.format_file(script, check=check)
+        except CompileError as exc:  # never format a script that does not parse
+            print_diagnostics(exc.diagnostics, exc.texts.get(str(script)))
+            failed += 1
+            continue
+        except (UnicodeDecodeError, formatter.FormatError) as exc:
+            err.print(Text(f"{script}: error: {exc}", style="bold red"))
+            failed += 1
+            continue
+        if result.changed and check:
+            sys.stdout.write(result.diff)
+            unformatted += 1
+        elif result.changed:
+            out.print(f"reformatted {script}")
+    if unformatted:
+        err.print(Text(f"{unformatted} of {len(paths)} script(s) would be reformatted (run: sdc fmt FILE...)", style="bold"))
+    elif check and not failed:
+        out.print(f"{len(paths)} script(s) already formatted")
+    if failed or unformatted:
+        raise typer.Exit(1)
 
 
 @app.command("ir")

@@ -118,11 +118,12 @@ def _expected(exc: UnexpectedInput) -> set[str]:
 
 
 def _bad_width(exc: UnexpectedInput, line: str, col: int) -> int:
-    """How many columns the caret line should underline."""
+    """How many characters the caret line should underline: the offending word."""
     token = getattr(exc, "token", None)
-    if token is not None and token.type not in ("_NL", "$END") and "\n" not in str(token):
+    free_text = ("TEXT", "ACTION_ARG", "PAREN_TEXT", "LOCATION", "TIME_OF_DAY")  # the root lexer's greedy guesses
+    if token is not None and token.type not in ("_NL", "$END", *free_text) and "\n" not in str(token):
         return max(1, len(str(token)))
-    m = re.match(r"\S+", line[col - 1 :])
+    m = re.match(r"[^\s\]\)）】:：,，]+", line[col - 1 :])
     return len(m.group(0)) if m else 1
 
 

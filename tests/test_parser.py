@@ -61,6 +61,16 @@ class TestGrammar:
         assert script.scenes[0].heading.time_of_day.text == "DAY"
         assert script.scenes[0].items[1].text == "Hi. # kept"
 
+    def test_edge_spacing_hashes_and_ids(self):
+        script = build_ast(HEADER.replace("EXT. BRIDGE - DAY", "EXT. BRIDGE - DAY #b # note") +
+                           "MEI waves \nMEI waves .\nMEI waves # note\nMEI:#1 fan.\n[WIDE] #w # why\n", "t")
+        scene = script.scenes[0]
+        assert scene.heading.explicit_id.text == "b"
+        assert [i.argument for i in scene.items[:3]] == [None, None, None]
+        assert scene.items[3].text == "#1 fan." and scene.items[4].explicit_id.text == "w"
+        (d,) = errors(HEADER + "MEI:   \n")
+        assert "nothing after ':'" in d.message
+
     def test_scene_heading_forms(self):
         script = build_ast("INT. CAFE - NIGHT\nINT./EXT. CAR\nEXT. TWO-STOREY HOUSE - DUSK\n", "t")
         heads = [(s.heading.int_ext, s.heading.location.text, s.heading.time_of_day and s.heading.time_of_day.text) for s in script.scenes]
