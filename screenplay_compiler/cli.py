@@ -167,9 +167,22 @@ def diff(
         print_diagnostics(exc.diagnostics, next(iter(exc.texts.values()), None))
         raise typer.Exit(1) from None
     rendered = {"json": lambda d: d.model_dump_json(indent=2) + "\n", "markdown": to_markdown, "text": to_text}[format](result)
-    sys.stdout.write(rendered)
+    if format == "text" and out.is_terminal:
+        _print_coloured(rendered)
+    else:
+        sys.stdout.write(rendered)
     if video:
         err.print(f"wrote {output}: the changed shots, old beside new")
+
+
+DIFF_STYLES = {"+": "green", "-": "red", "~": "yellow", ">": "cyan"}
+
+
+def _print_coloured(text: str) -> None:
+    """A text diff on a terminal: additions green, removals red, changes yellow, moves cyan."""
+    for line in text.splitlines():
+        mark = line.lstrip()[:1]
+        out.print(Text(line, style=DIFF_STYLES.get(mark, "bold" if line.startswith("sdc diff") else "")))
 
 
 @app.command()
