@@ -35,6 +35,24 @@ def golden(request):
     return check
 
 
+def decode_video(path: Path) -> list[np.ndarray]:
+    """Every video frame of an MP4 as (h, w, 3) RGB arrays (PyAV: no ffprobe needed)."""
+    import av
+
+    with av.open(str(path)) as container:
+        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+
+
+def decode_audio(path: Path) -> tuple[np.ndarray, int]:
+    """The first audio stream of an MP4 as mono float samples (channels averaged), and its rate."""
+    import av
+
+    with av.open(str(path)) as container:
+        rate = container.streams.audio[0].rate
+        data = np.concatenate([frame.to_ndarray() for frame in container.decode(audio=0)], axis=1)  # planar
+    return data.mean(axis=0), rate
+
+
 def tone(seconds: float, rate: int = 22050, freq: float = 180.0, gaps: bool = True) -> LineAudio:
     """Speech-like test audio: a buzzy tone broken into syllables, with phoneme marks."""
     t = np.arange(int(seconds * rate)) / rate

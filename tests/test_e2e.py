@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from pathlib import Path
 
 import av
 import numpy as np
@@ -13,6 +12,8 @@ import pytest
 from screenplay_compiler import api, ir
 from screenplay_compiler.animate import frame_at
 from screenplay_compiler.camera import project
+
+from .conftest import decode_audio, decode_video
 
 pytestmark = pytest.mark.e2e
 
@@ -45,18 +46,8 @@ def built(tmp_path_factory):
     return script, out, tracks, episode, settings
 
 
-def decode_video(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as f:
-        return [frame.to_ndarray(format="rgb24") for frame in f.decode(video=0)]
 
 
-def decode_audio(path: Path) -> tuple[np.ndarray, int]:
-    with av.open(str(path)) as f:
-        stream = f.streams.audio[0]
-        chunks = [frame.to_ndarray() for frame in f.decode(audio=0)]
-        rate = stream.rate
-    data = np.concatenate(chunks, axis=1)  # fltp: (channels, samples)
-    return data.mean(axis=0), rate
 
 
 def test_streams(built):

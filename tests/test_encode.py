@@ -12,6 +12,8 @@ from screenplay_compiler import encode
 from screenplay_compiler.encode import EncodeError, SegmentWriter, VideoSettings, mux, raw_encode_fps
 from screenplay_compiler.probe import MediaInfo, StreamInfo, faststart, mp4_video_duration, parse_info, probe
 
+from .conftest import decode_audio, decode_video
+
 av = pytest.importorskip("av")
 
 W, H, FPS = 160, 96, 12
@@ -81,18 +83,8 @@ def episode(tmp_path_factory) -> Path:
     return build_episode(tmp_path_factory.mktemp("episode"))
 
 
-def decoded_video(path: Path) -> list[np.ndarray]:
-    """Every video frame of ``path`` as RGB arrays."""
-    with av.open(str(path)) as container:
-        return [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
 
 
-def decoded_audio(path: Path) -> tuple[np.ndarray, int]:
-    """The first audio stream of ``path`` as mono float samples, with its rate."""
-    with av.open(str(path)) as container:
-        frames = list(container.decode(audio=0))
-    samples = np.concatenate([f.to_ndarray()[0] for f in frames])  # planar float: channel 0
-    return samples, frames[0].sample_rate
 
 
 class TestMuxedEpisode:
@@ -115,7 +107,7 @@ class TestMuxedEpisode:
         assert faststart(episode)
 
     def test_frame_count_and_colours(self, episode):
-        frames = decoded_video(episode)
+        frames = decode_video(episode)
         assert len(frames) == FIRST_FRAMES + SECOND_FRAMES
         first, second = frames[FIRST_FRAMES // 2], frames[FIRST_FRAMES + SECOND_FRAMES // 2]
         centre = np.s_[H // 2 - 8 : H // 2 + 8, W // 2 - 8 : W // 2 + 8]
@@ -124,7 +116,7 @@ class TestMuxedEpisode:
         assert np.abs(first.astype(int) - second.astype(int)).mean() > 50
 
     def test_segment_boundary_is_exact(self, episode):
-        frames = decoded_video(episode)
+        frames = decode_video(episode)
         centre = np.s_[H // 2, W // 2]
         assert frames[FIRST_FRAMES - 1][centre][0] > 150  # last red frame
         assert frames[FIRST_FRAMES][centre][2] > 150  # first blue frame
@@ -136,7 +128,7 @@ class TestMuxedEpisode:
         assert times[0] == pytest.approx(0.0, abs=1e-6)
 
     def test_audio_tone_then_silence(self, episode):
-        samples, rate = decoded_audio(episode)
+        samples, rate = decode_audio(episode)
         assert rate == 48000
         assert len(samples) / rate == pytest.approx((FIRST_FRAMES + SECOND_FRAMES) / FPS, abs=0.1)
         tone = samples[int(0.1 * rate) : int(0.9 * rate)]
@@ -154,17 +146,17 @@ class TestAudioLength:
         segment = write_segment(tmp_path / "s.mp4", solid_frames(RED, 12))
         out = tmp_path / "out.mp4"
         mux([segment], write_wav(tmp_path / "long.wav", seconds=3.0), out, SETTINGS)
-        samples, rate = decoded_audio(out)
+        samples, rate = decode_audio(out)
         assert len(samples) / rate == pytest.approx(1.0, abs=0.05)
-        assert len(decoded_video(out)) == 12
+        assert len(decode_video(out)) == 12
 
     def test_short_wav_is_padded(self, tmp_path):
         segment = write_segment(tmp_path / "s.mp4", solid_frames(RED, 24))
         out = tmp_path / "out.mp4"
         mux([segment], write_wav(tmp_path / "short.wav", seconds=0.5, tone_seconds=0.5), out, SETTINGS)
-        samples, rate = decoded_audio(out)
+        samples, rate = decode_audio(out)
         assert len(samples) / rate == pytest.approx(2.0, abs=0.05)
-        assert len(decoded_video(out)) == 24
+        assert len(decode_video(out)) == 24
 
 
 class TestDeterminism:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 
@@ -12,6 +11,8 @@ from screenplay_compiler import api, ir
 from screenplay_compiler.diff import EpisodeDiff, EventChange, FieldChange, ShotChange
 from screenplay_compiler.diffview import describe
 from screenplay_compiler.review import EMPTY_PANEL, Draft, layout_for, render_review
+
+from .conftest import decode_audio, decode_video
 
 pytestmark = pytest.mark.e2e
 
@@ -84,16 +85,8 @@ def reviewed(tmp_path_factory):
     return old, new, out, report, settings
 
 
-def _frames(path: Path) -> list[np.ndarray]:
-    with av.open(str(path)) as f:
-        return [frame.to_ndarray(format="rgb24") for frame in f.decode(video=0)]
 
 
-def _audio(path: Path) -> tuple[np.ndarray, int]:
-    with av.open(str(path)) as f:
-        rate = f.streams.audio[0].rate
-        data = np.concatenate([frame.to_ndarray() for frame in f.decode(audio=0)], axis=1)
-    return data.mean(axis=0), rate
 
 
 def _panel(frame: np.ndarray, side: str) -> np.ndarray:
@@ -117,7 +110,7 @@ class TestVideo:
         expected = [max(_count(old, s.old_id), _count(new, s.new_id)) for s in report.shots]
         assert [s.frame_count for s in report.shots] == expected
         assert report.card_frames == 4  # 0.5 s at 8 fps
-        assert len(_frames(out)) == report.frame_count == sum(expected) + 3 * report.card_frames
+        assert len(decode_video(out)) == report.frame_count == sum(expected) + 3 * report.card_frames
 
     def test_shots_start_after_their_cards(self, reviewed):
         report = reviewed[3]
@@ -126,11 +119,11 @@ class TestVideo:
         assert report.shots[1].start == (2 * card + report.shots[0].frame_count) / fps
 
     def test_new_camera_differs_from_old(self, reviewed):
-        frame = _frames(reviewed[2])[_middle(reviewed[3], 0)]
+        frame = decode_video(reviewed[2])[_middle(reviewed[3], 0)]
         assert np.abs(_panel(frame, "old") - _panel(frame, "new")).mean() > 8
 
     def test_removed_shot_shows_an_empty_panel_on_the_right(self, reviewed):
-        frame = _frames(reviewed[2])[_middle(reviewed[3], 2)]
+        frame = decode_video(reviewed[2])[_middle(reviewed[3], 2)]
         right, left = _panel(frame, "new"), _panel(frame, "old")
         assert np.abs(np.median(right.reshape(-1, 3), axis=0) - EMPTY_PANEL).max() <= 4
         assert right.std() > 3  # the "REMOVED" word
@@ -140,7 +133,7 @@ class TestVideo:
         old, new, out, report, _ = reviewed
         shot = report.shots[1]
         assert _count(old, MEI) < _count(new, MEI)  # the longer line makes the new shot longer
-        frames = _frames(out)
+        frames = decode_video(out)
         first = round(shot.start * SETTINGS["fps"])
         held = [_panel(frames[first + i], "old") for i in range(_count(old, MEI), shot.frame_count)]
         assert len(held) >= 2 and all(np.abs(h - held[0]).mean() < 1.5 for h in held)  # up to encoding noise
@@ -149,7 +142,7 @@ class TestVideo:
         assert held[0][corner].mean() < 0.6 * live[corner].mean()  # the "ENDED" mark's darkened box
 
     def test_label_bands_carry_text(self, reviewed):
-        frame = _frames(reviewed[2])[_middle(reviewed[3], 1)].astype(np.int16)
+        frame = decode_video(reviewed[2])[_middle(reviewed[3], 1)].astype(np.int16)
         lay = layout_for(frame.shape[1], frame.shape[0])
         band = frame[: lay.top]
         assert np.abs(frame[:3] - frame[0, 0]).max() < 12  # the blank top edge of the band
@@ -172,7 +165,7 @@ class TestAudio:
 
     def test_changed_line_is_heard_and_silence_elsewhere(self, reviewed):
         old, new, out, report, _ = reviewed
-        samples, rate = _audio(out)
+        samples, rate = decode_audio(out)
         fps = SETTINGS["fps"]
         mei = report.shots[1]
         assert self._rms(samples, rate, mei.start, mei.start + mei.frame_count / fps) > 0.02
@@ -186,7 +179,7 @@ class TestAudio:
         placed = next(p for p in new.tracks.audio if p.line_id == line.id)
         shot = next(s for s in new.tracks.shots if s.id == MEI)
         onset = report.shots[1].start + placed.start - shot.first_frame / SETTINGS["fps"]
-        samples, rate = _audio(out)
+        samples, rate = decode_audio(out)
         loud = np.flatnonzero(np.abs(samples[int((onset - 0.3) * rate) :]) > 0.02)
         assert abs((loud[0] / rate + onset - 0.3) - onset) < 0.15
 
@@ -202,7 +195,7 @@ class TestWithTheRealDiff:
         assert [(s.old_id, s.new_id) for s in report.shots] == [(c.old_id, c.new_id) for c in diff.changed()]
         mei = next(s for s in report.shots if s.new_id == MEI)
         assert "The river took the middle span" in mei.summary
-        assert len(_frames(tmp_path / "real.mp4")) == report.frame_count
+        assert len(decode_video(tmp_path / "real.mp4")) == report.frame_count
 
 
 class TestErrors:
