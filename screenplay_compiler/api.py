@@ -158,7 +158,6 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     """
     from . import atomic, explain, segments
     from .cache import Cache
-    from .diff import Side
     from .encode import mux
     from .mix import MIX_RATE, Placement, mix, write_wav
     from .subtitles import to_srt
@@ -169,8 +168,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     cache = Cache(settings.cache_dir) if settings.cache_dir else None
     facts = segments.fingerprint(settings.output_facts())
     planned = segments.plan(compiled.episode, tracks, cache, facts)
-    side = Side(str(script), compiled.episode, {s.id: round(s.frame_count / tracks.fps, 3) for s in tracks.shots},
-                {p.shot.id: p.key for p in planned})
+    side = draft_side(str(script), compiled.episode, tracks, settings, {p.shot.id: p.key for p in planned})
     manifest = explain.manifest_path(cache, script) if cache else None
     previous = explain.load(manifest) if manifest else {}
     rendered = explain.reasons(previous, side, facts, [p.shot.id for p in planned if p.cached is None])
@@ -270,14 +268,17 @@ def timed_draft(text: str, label: str, settings: BuildSettings = BuildSettings()
     return episode, schedule(episode, audio, settings), audio
 
 
-def draft_side(label: str, episode: ir.Episode, tracks: "Tracks", settings: BuildSettings = BuildSettings()):
-    """One timed draft as :func:`diff.diff_episodes` compares it: shot durations and content keys."""
+def draft_side(label: str, episode: ir.Episode, tracks: "Tracks", settings: BuildSettings = BuildSettings(),
+               keys: dict[str, str] | None = None):
+    """One timed draft as :func:`diff.diff_episodes` compares it: shot durations and content keys
+    (computed here unless the caller already has them)."""
     from . import segments
     from .diff import Side
 
-    facts = segments.fingerprint(settings.output_facts())
+    if keys is None:
+        facts = segments.fingerprint(settings.output_facts())
+        keys = {s.id: segments.shot_key(episode, tracks, s, facts) for s in tracks.shots}
     durations = {s.id: round(s.frame_count / tracks.fps, 3) for s in tracks.shots}
-    keys = {s.id: segments.shot_key(episode, tracks, s, facts) for s in tracks.shots}
     return Side(label, episode, durations, keys)
 
 

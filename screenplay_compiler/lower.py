@@ -245,7 +245,7 @@ def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
             continue
         if not builders:
             builders.append(_ShotBuilder(ir.Camera(size="wide", explicit=False)))
-        event = _event(ctx, item, "pending", spec.name, cast)
+        event = _event(ctx, item, spec.name, cast)
         if event is not None:
             builders[-1].events.append(event)
     if not builders:  # a heading alone still establishes the place
@@ -303,16 +303,19 @@ def _cast_hint(ctx: Lowering) -> str:
     return "declare characters in a CAST list, e.g. 'MEI: young woman, red coat'"
 
 
-def _event(ctx: Lowering, item: nodes.Node, event_id: str, set_name: str, cast: list[str]):
-    """The IR event of a dialogue line, action or beat (None when it is in error)."""
+def _event(ctx: Lowering, item: nodes.Node, set_name: str, cast: list[str]):
+    """The IR event of a dialogue line, action or beat (None when it is in error).
+
+    Its id is left empty: :func:`_finish_shot` names events once the shot's id is known.
+    """
     if isinstance(item, nodes.Dialogue):
-        return _dialogue(ctx, item, event_id, cast)
+        return _dialogue(ctx, item, cast)
     if isinstance(item, nodes.Action):
-        return _action(ctx, item, event_id, set_name, cast)
-    return ir.Pause(id=event_id, seconds=_beat_seconds(ctx, item), source=ctx.span(item))
+        return _action(ctx, item, set_name, cast)
+    return ir.Pause(id="", seconds=_beat_seconds(ctx, item), source=ctx.span(item))
 
 
-def _dialogue(ctx: Lowering, d: nodes.Dialogue, event_id: str, cast: list[str]) -> ir.Line | None:
+def _dialogue(ctx: Lowering, d: nodes.Dialogue, cast: list[str]) -> ir.Line | None:
     """A spoken line with its emotion resolved."""
     known = _known(ctx, d.speaker, cast)
     emotion = _emotion(ctx, d.parenthetical)
@@ -321,7 +324,7 @@ def _dialogue(ctx: Lowering, d: nodes.Dialogue, event_id: str, cast: list[str]) 
     if re.search(r"[\u3400-\u9fff]", d.text) and ctx.cast[d.speaker.text].voice.engine == "piper":
         ctx.diags.warning("voice-language", "the bundled offline voice speaks English only; this line will not sound Chinese",
                           d.span, "Chinese voices (espeak offline, gTTS online) are on the roadmap; subtitles show the text")
-    return ir.Line(id=event_id, speaker=d.speaker.text, text=d.text, emotion=emotion, source=ctx.span(d))
+    return ir.Line(id="", speaker=d.speaker.text, text=d.text, emotion=emotion, source=ctx.span(d))
 
 
 def _emotion(ctx: Lowering, paren: nodes.Word | None) -> str:
@@ -337,7 +340,7 @@ def _emotion(ctx: Lowering, paren: nodes.Word | None) -> str:
     return "neutral"
 
 
-def _action(ctx: Lowering, a: nodes.Action, event_id: str, set_name: str, cast: list[str]) -> ir.Action | None:
+def _action(ctx: Lowering, a: nodes.Action, set_name: str, cast: list[str]) -> ir.Action | None:
     """A stage direction from the verb vocabulary with its target resolved."""
     known = _known(ctx, a.actor, cast)
     verb = VERBS.get(re.sub(r"\s+", " ", a.verb.text))
@@ -349,7 +352,7 @@ def _action(ctx: Lowering, a: nodes.Action, event_id: str, set_name: str, cast: 
     target = _target(ctx, a, verb, set_name, cast)
     if not known or target is False:
         return None
-    return ir.Action(id=event_id, actor=a.actor.text, verb=verb, target=target, source=ctx.span(a))
+    return ir.Action(id="", actor=a.actor.text, verb=verb, target=target, source=ctx.span(a))
 
 
 def _target(ctx: Lowering, a: nodes.Action, verb: str, set_name: str, cast: list[str]) -> str | None | bool:
