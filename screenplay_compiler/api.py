@@ -160,7 +160,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     from .cache import Cache
     from .encode import mux
     from .mix import MIX_RATE, Placement, mix, write_wav
-    from .subtitles import to_srt
+    from .subtitles import to_srt, to_vtt
 
     compiled = compile_file(script)
     audio = synthesize(compiled.episode, settings.cache_dir, progress)
@@ -182,6 +182,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
         mux([paths[p.shot.id] for p in planned], wav, out, settings.video())
         progress("mux", 1, 1)
     atomic.write_text(out.with_suffix(".srt"), to_srt(tracks.cues))
+    atomic.write_text(out.with_suffix(".vtt"), to_vtt(tracks.cues))
     if manifest:
         explain.save(manifest, explain.record(side, facts))
     reused = tuple(p.shot.id for p in planned if p.cached is not None)

@@ -300,7 +300,7 @@ def _build_one(script: Path, target: Path, settings: api.BuildSettings, explain:
             why = report.rendered.get(shot.id)
             out.print(f"  {shot.id}: {'rendered: ' + why if why else 'reused from the cache'}")
     t = report.tracks
-    out.print(f"wrote {target} ({t.duration:.1f} s, {t.frame_count} frames, {len(t.shots)} shots: "
+    out.print(f"wrote {target} ({t.duration:.1f} s, {t.frame_count} frames, {len(t.shots)} shot(s): "
               f"{len(report.rendered)} rendered, {len(report.reused)} reused) and {target.with_suffix('.srt')}")
 
 

@@ -88,7 +88,7 @@ def test_season_build_cache_stats_and_prune(tmp_path):
     result = run("build", str(season), "--out-dir", str(tmp_path / "out"), "--resolution", "160x90", "--fps", "8",
                  "--cache-dir", cache, "-j", "1", "--explain")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ep1.mp4", "ep1.srt", "ep2.mp4", "ep2.srt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ep1.mp4", "ep1.srt", "ep1.vtt", "ep2.mp4", "ep2.srt", "ep2.vtt"]
     assert result.stdout.count("rendered: new shot") == 2
     stats = run("cache", "stats", "--cache-dir", cache)
     assert stats.exit_code == 0 and "segments" in stats.stdout and "voice" in stats.stdout

@@ -118,6 +118,8 @@ def test_subtitles_beside_the_video(built):
     srt = out.with_suffix(".srt").read_text(encoding="utf-8")
     assert srt.count(" --> ") == len(tracks.cues) == 2
     assert "The bridge is out." in srt and "Then we wait for the tide." in srt
+    vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n") and vtt.count(" --> ") == 2 and "<v JUN>Then we wait for the tide." in vtt
 
 
 def test_rebuild_is_byte_identical_and_reuses_voices(built, tmp_path):
@@ -148,4 +150,4 @@ def test_failed_build_keeps_the_previous_video(built, monkeypatch, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         api.build(script, out, settings)
     assert out.read_bytes() == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["clip.mp4", "clip.srt"]
+    assert sorted(p.name for p in out.parent.iterdir()) == ["clip.mp4", "clip.srt", "clip.vtt"]

@@ -10,7 +10,10 @@ from screenplay_compiler import ir
 from screenplay_compiler.animate import frame_at, shot_at
 from screenplay_compiler.api import compile_text
 from screenplay_compiler.camera import project
-from screenplay_compiler.subtitles import srt_time, to_srt, wrap
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screenplay_compiler.subtitles import NO_END, NO_START, srt_time, to_srt, to_vtt, width, wrap
 from screenplay_compiler.tracks import LINE_GAP, LINE_LEAD, SHOT_TAIL, TrackSettings, build_tracks, mouth_track
 
 from .conftest import tone
@@ -175,7 +178,38 @@ class TestAnimator:
         assert frame_at(episode, tracks, blink + 0.08).actors[0].pose.blink > 0.9
 
 
+CJK_TEXT = st.text(alphabet=st.sampled_from(list("桥断了河水昨晚冲走中间那一段我们得等到午潮退去才能过") + list("，。、！？」「（）")),
+                   min_size=1, max_size=80)
+WORDS = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz,.!?'", min_size=1, max_size=12), min_size=1, max_size=20)
+
+
 class TestSubtitles:
+    @settings(max_examples=300, deadline=None)
+    @given(CJK_TEXT, st.integers(min_value=8, max_value=42))
+    def test_cjk_wrap_keeps_every_character_and_kinsoku(self, text, limit):
+        lines = wrap(text, limit)
+        assert "".join(lines) == text
+        assert all(width(line) <= limit for line in lines)
+        for line in lines[1:]:
+            assert line[0] not in NO_START or len(line) == 1 or all(c in NO_START for c in line[:2])
+        for line in lines[:-1]:
+            assert line[-1] not in NO_END or all(c in NO_END for c in line)
+
+    @settings(max_examples=200, deadline=None)
+    @given(WORDS, st.integers(min_value=12, max_value=42))
+    def test_latin_wrap_never_splits_a_word(self, words, limit):
+        text = " ".join(words)
+        lines = wrap(text, limit)
+        assert " ".join(lines).split() == words
+        assert all(width(line) <= limit or " " not in line for line in lines)
+
+    def test_vtt(self, compiled):
+        _, tracks = compiled
+        vtt = to_vtt(tracks.cues)
+        first = tracks.cues[0]
+        assert vtt.startswith(f"WEBVTT\n\n{first.line_id}\n00:00:00.120 --> 00:00:01.620\n<v MEI>The bridge is out.\n")
+        assert to_vtt([first.model_copy(update={"text": "a <b> & c"})]).endswith("<v MEI>a &lt;b&gt; &amp; c\n")
+
     def test_srt_format(self, compiled):
         _, tracks = compiled
         srt = to_srt(tracks.cues)
