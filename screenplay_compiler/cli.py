@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import sys
@@ -64,19 +65,64 @@ def _compile(script: Path) -> api.Compiled:
 @app.command()
 def check(
     scripts: Annotated[list[Path], typer.Argument(help="Screenplays to check, or folders of [cyan].play[/cyan] files.", show_default=False)],
+    format: Annotated[str, typer.Option("--format", help="[cyan]text[/cyan], [cyan]json[/cyan] (for tools) or [cyan]github[/cyan] (Actions annotations).")] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
-    """Check scripts and print their diagnostics; exit 1 on any error."""
-    failed = 0
+    """Check scripts and print their diagnostics; exit 1 on any error (or warning, with --strict)."""
+    if format not in ("text", "json", "github"):
+        raise typer.BadParameter("choose text, json or github", param_hint="--format")
+    found: list[Diagnostic] = []
     for script in _expand(scripts):
-        try:
-            compiled = _compile(script)
-        except typer.Exit:
-            failed += 1
-            continue
-        e = compiled.episode
-        out.print(f"{script}: ok: {len(e.scenes)} scene(s), {len(e.shots)} shot(s), {len(e.characters)} character(s)")
-    if failed:
+        _read(script)
+        if format == "text":
+            found += _check_text(script)
+        else:
+            found += _diagnostics_of(script)
+    if format == "json":
+        sys.stdout.write(json.dumps([_as_dict(d) for d in found], ensure_ascii=False, indent=2) + "\n")
+    elif format == "github":
+        sys.stdout.write("".join(_annotation(d) + "\n" for d in found))
+    if any(d.severity is Severity.ERROR or strict for d in found):
         raise typer.Exit(1)
+
+
+def _check_text(script: Path) -> list[Diagnostic]:
+    """Check one script, printing its diagnostics (or its summary) for a person."""
+    try:
+        compiled = _compile(script)
+    except typer.Exit:
+        return _diagnostics_of(script)
+    e = compiled.episode
+    out.print(f"{script}: ok: {len(e.scenes)} scene(s), {len(e.shots)} shot(s), {len(e.characters)} character(s)")
+    return list(compiled.warnings)
+
+
+def _diagnostics_of(script: Path) -> list[Diagnostic]:
+    """Every diagnostic of a script, printing nothing (an unreadable file is one error)."""
+    from .diagnostics import Span
+
+    try:
+        return api.check(script)[0]
+    except UnicodeDecodeError as exc:
+        return [Diagnostic(Severity.ERROR, "encoding", f"the script is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                           Span(str(script), 1, 1, 1, 1))]
+
+
+def _as_dict(d: Diagnostic) -> dict:
+    """A diagnostic as JSON data for tools."""
+    s = d.span
+    return {"file": s.source, "line": s.line, "col": s.col, "end_line": s.end_line, "end_col": s.end_col,
+            "severity": d.severity.value, "code": d.code, "message": d.message, "hint": d.hint}
+
+
+def _annotation(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the script at the diagnostic."""
+    s = d.span
+    escape = lambda text: text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    prop = lambda text: escape(text).replace(":", "%3A").replace(",", "%2C")
+    message = d.message + (f" ({d.hint})" if d.hint else "")
+    return (f"::{d.severity.value} file={prop(s.source)},line={s.line},col={s.col},endLine={s.end_line},"
+            f"endColumn={s.end_col},title={prop('sdc ' + d.code)}::{escape(message)}")
 
 
 @app.command()

@@ -101,3 +101,23 @@ def test_output_option_names_one_file(tmp_path):
     ex = str(ROOT / "examples" / "the-bridge.play")
     result = run("build", ex, ex, "-o", str(tmp_path / "x.mp4"))
     assert result.exit_code == 2 and "--out-dir" in result.stderr
+
+
+def test_check_formats_for_tools_and_ci(tmp_path):
+    broken = str(BROKEN / "unknown-character.play")
+    data = json.loads(run("check", "--format", "json", broken).stdout)
+    assert [(d["line"], d["col"], d["code"], d["hint"]) for d in data] == [
+        (6, 1, "unknown-character", "did you mean 'MEI'?"), (7, 11, "unknown-character", "did you mean 'JUN'?")]
+    github = run("check", "--format", "github", broken, str(ROOT / "examples" / "the-bridge.play"))
+    assert github.exit_code == 1
+    assert github.stdout.splitlines()[0] == (f"::error file={broken},line=6,col=1,endLine=6,endColumn=4,"
+                                             "title=sdc unknown-character::unknown character 'MEE' (did you mean 'MEI'?)")
+    assert run("check", "--format", "yaml", broken).exit_code == 2
+
+
+def test_strict_makes_warnings_fail(tmp_path):
+    script = tmp_path / "w.play"
+    script.write_text("CAST\nMEI: woman, wierd hat\nEXT. STREET\nMEI: hi\n", encoding="utf-8")
+    assert run("check", str(script)).exit_code == 0
+    strict = run("check", "--strict", "--format", "json", str(script))
+    assert strict.exit_code == 1 and json.loads(strict.stdout)[0]["code"] == "unknown-word"
