@@ -121,3 +121,23 @@ def test_strict_makes_warnings_fail(tmp_path):
     assert run("check", str(script)).exit_code == 0
     strict = run("check", "--strict", "--format", "json", str(script))
     assert strict.exit_code == 1 and json.loads(strict.stdout)[0]["code"] == "unknown-word"
+
+
+def test_build_without_egl_is_a_clear_error(tmp_path, monkeypatch):
+    import moderngl
+
+    from screenplay_compiler import segments
+
+    def no_egl(*args, **kwargs):
+        raise Exception("eglGetDisplay failed")
+
+    monkeypatch.setattr(moderngl, "create_standalone_context", no_egl)
+    segments.gl_driver.cache_clear()
+    try:
+        result = run("build", str(ROOT / "examples" / "the-bridge.play"), "-o", str(tmp_path / "x.mp4"),
+                     "--resolution", "160x90", "--cache-dir", str(tmp_path / "c"), "-j", "1")
+    finally:
+        segments.gl_driver.cache_clear()
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "cannot create an offscreen OpenGL 3.3 context through EGL (eglGetDisplay failed)" in result.stderr
+    assert "apt-get install -y libegl1" in result.stderr and not (tmp_path / "x.mp4").exists()

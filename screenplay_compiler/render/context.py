@@ -11,9 +11,20 @@ import numpy as np
 SHADER_PACKAGE = "screenplay_compiler.render.shaders"
 
 
+EGL_PACKAGES = "libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1"
+
+
+class RenderUnavailable(RuntimeError):
+    """No offscreen OpenGL context could be made (Mesa's EGL missing or broken)."""
+
+
 def create_context() -> moderngl.Context:
     """A standalone OpenGL 3.3 context on EGL (works without a display or a GPU)."""
-    return moderngl.create_standalone_context(require=330, backend="egl")
+    try:
+        return moderngl.create_standalone_context(require=330, backend="egl")
+    except Exception as exc:  # glcontext raises plain Exceptions
+        raise RenderUnavailable(f"cannot create an offscreen OpenGL 3.3 context through EGL ({exc}); "
+                                f"install Mesa's EGL: sudo apt-get install -y {EGL_PACKAGES}") from exc
 
 
 def shader_source(name: str) -> str:
