@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EGL_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1
 
-.PHONY: demo test check-egl bench clean
+.PHONY: demo test fuzz check-egl bench clean
 
 demo: $(VENV)/.installed check-egl
 	$(BIN)/sdc build examples/the-bridge.play -o build/the-bridge.mp4
@@ -14,9 +14,14 @@ demo: $(VENV)/.installed check-egl
 test: $(VENV)/.installed-dev check-egl
 	$(BIN)/python -m pytest -q
 
+# A long fuzzing run: grammar-generated scripts, shuffled statements and raw bytes (see tests/test_fuzz.py).
+fuzz: $(VENV)/.installed-dev
+	SDC_FUZZ_EXAMPLES=$${SDC_FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest -q tests/test_fuzz.py
+
 bench: $(VENV)/.installed check-egl
 	$(BIN)/python bench/render_fps.py
 	$(BIN)/python bench/incremental.py
+	$(BIN)/python bench/check_speed.py
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

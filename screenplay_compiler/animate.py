@@ -8,6 +8,7 @@ from dataclasses import astuple, replace
 
 from . import ir
 from .frame import ActorState, CameraState, FrameState, Pose, SetState
+from .label import NO_OVERLAYS, OverlayPlan, overlays_at
 from .tracks import (STRIDE, ActorTrack, SceneTrack, ShotTrack, Tracks, head_turn, sample_keys, sit_amount, smoothstep,
                      speaker_at)
 
@@ -29,12 +30,14 @@ def shot_at(tracks: Tracks, t: float) -> ShotTrack:
     return tracks.shots[max(0, bisect.bisect_right(starts, index) - 1)]
 
 
-def shot_frame(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, t: float) -> FrameState:
-    """The frame at ``t`` drawn through ``shot``'s camera."""
+def shot_frame(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, t: float,
+               overlays: OverlayPlan = NO_OVERLAYS) -> FrameState:
+    """The frame at ``t`` drawn through ``shot``'s camera, with the text ``overlays`` put over it."""
     scene = next(s for s in tracks.scenes if s.id == shot.scene)
     speaking = speaker_at(scene.actors, t)
     actors = tuple(_actor(episode, scene, a, t, shot.start, tracks.fps, speaking) for a in scene.actors)
-    return quantize(FrameState(set=SetState(scene.set, scene.time_of_day), camera=_camera(shot, t), actors=actors))
+    return quantize(FrameState(set=SetState(scene.set, scene.time_of_day), camera=_camera(shot, t), actors=actors,
+                               overlays=overlays_at(overlays, tracks, t)))
 
 
 def quantize(frame: FrameState) -> FrameState:
@@ -48,7 +51,7 @@ def quantize(frame: FrameState) -> FrameState:
     camera = CameraState(eye=_snap3(cam.eye), target=_snap3(cam.target), fov_deg=_snap(cam.fov_deg), roll=_snap(cam.roll))
     actors = tuple(replace(a, x=_snap(a.x), z=_snap(a.z), yaw=_snap(a.yaw), pose=Pose(*(_snap(v) for v in astuple(a.pose))))
                    for a in frame.actors)
-    return FrameState(set=frame.set, camera=camera, actors=actors)
+    return FrameState(set=frame.set, camera=camera, actors=actors, overlays=frame.overlays)
 
 
 def _snap(v: float) -> float:
@@ -66,9 +69,10 @@ def _camera(shot: ShotTrack, t: float) -> CameraState:
     keys = shot.camera
     i = max(0, bisect.bisect_right([k.t for k in keys], t) - 1)
     a, b = keys[i], keys[min(i + 1, len(keys) - 1)]
-    u = smoothstep((t - a.t) / (b.t - a.t)) if b.t > a.t else 0.0
+    u = (t - a.t) / (b.t - a.t) if b.t > a.t else 0.0  # linear: keys are dense and already smoothed
     mix = lambda p, q: tuple(pa + (qa - pa) * u for pa, qa in zip(p, q))
-    return CameraState(eye=mix(a.eye, b.eye), target=mix(a.target, b.target), fov_deg=a.fov)
+    return CameraState(eye=mix(a.eye, b.eye), target=mix(a.target, b.target), fov_deg=a.fov + (b.fov - a.fov) * u,
+                       roll=a.roll + (b.roll - a.roll) * u)
 
 
 def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot_start: float, fps: int,
@@ -88,7 +92,7 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot
         head_pitch=0.32 * abs(math.sin(2.0 * math.pi * nod_t / 0.9 * 2.0)) * nod,
         head_yaw=head_turn(scene.actors, a.name, x, z, yaw, t, speaking),
         mouth_open=_mouth(a, t, fps),
-        blink=_blink(a, t),
+        blink=_blink(a, t, shot_start),
         breath=2.0 * math.pi * BREATH_HZ * (t - shot_start) + a.breath_offset,  # relative: see quantize
     )
     return ActorState(name=a.name, appearance=episode.character(a.name).appearance, x=x, z=z, yaw=yaw, pose=pose)
@@ -127,10 +131,14 @@ def _mouth(a: ActorTrack, t: float, fps: int) -> float:
     return 0.0
 
 
-def _blink(a: ActorTrack, t: float) -> float:
-    """Eyelid closure: a quick close and open around each seeded blink time."""
+def _blink(a: ActorTrack, t: float, shot_start: float) -> float:
+    """Eyelid closure: a quick close and open around each seeded blink time.
+
+    A blink begun before the cut stays in its shot: each shot's blinks are seeded from the
+    shot alone, so a shot looks the same wherever an edit moves it.
+    """
     i = bisect.bisect_right(a.blinks, t) - 1
-    if i < 0:
+    if i < 0 or a.blinks[i] < shot_start - 1e-9:
         return 0.0
     u = (t - a.blinks[i]) / BLINK
     return math.sin(math.pi * u) if 0.0 <= u < 1.0 else 0.0

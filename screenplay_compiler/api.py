@@ -8,8 +8,10 @@ text -> parse tree (:mod:`parser`) -> AST (:mod:`transformer`) -> shot IR (:mod:
 from __future__ import annotations
 
 import contextlib
+import gc
+import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -18,12 +20,15 @@ from lark import Tree
 from . import ir, nodes
 from .diagnostics import CompileError, Diagnostic, Diagnostics
 from .lower import lower
-from .parser import normalise, parse
+from .parser import normalise, parse, parse_recovering
 from .transformer import to_ast
 
 if TYPE_CHECKING:
+    import numpy as np
+
+    from .ranges import Selection, Span
     from .tracks import Tracks
-    from .voice import LineAudio
+    from .voice import LineAudio, VoiceBank
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,7 @@ class Compiled:
     episode: ir.Episode
     warnings: tuple[Diagnostic, ...]
     text: str
+    texts: dict = field(default_factory=dict)  # every file read, by source name (the script and what it uses)
 
 
 def read_script(path: Path) -> str:
@@ -52,15 +58,54 @@ def build_ast(text: str, source: str) -> nodes.Script:
 
 def compile_text(text: str, source: str = "<script>") -> Compiled:
     """Stages 1-3: text -> shot IR; raise CompileError listing every error found."""
-    from .voice import EMOTIONS
-
     text = normalise(text)
-    script = build_ast(text, source)
-    diags = Diagnostics()
-    episode = lower(script, source, diags, tuple(EMOTIONS))
+    texts = {source: text}
+    with _no_cycle_collection():
+        return _compile(text, source, texts)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector: the front end builds hundreds of thousands of short-lived,
+    acyclic objects, and collecting them repeatedly costs a third of a long script's check."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _compile(text: str, source: str, texts: dict[str, str]) -> Compiled:
+    """compile_text's work, with the cycle collector paused."""
+    from .includes import load_uses
+    from .prosody import EMOTIONS
+
+    tree, syntax = parse_recovering(text, source)
+    diags = Diagnostics(list(syntax))
+    if tree is None:
+        raise CompileError(diags.sorted(), texts)
+    script = to_ast(tree, source)
+    included = load_uses(script, source, diags, texts)
+    episode = lower(script, source, diags, tuple(EMOTIONS), included)
+    if syntax:
+        diags.items = [d for d in diags.items if not _echo_of_syntax_error(d, syntax, text)]
     if diags.has_errors:
-        raise CompileError(diags.sorted(), {source: text})
-    return Compiled(episode, tuple(diags.sorted()), text)
+        raise CompileError(diags.sorted(), texts)
+    return Compiled(episode, tuple(diags.sorted()), text, texts)
+
+
+def _echo_of_syntax_error(d: Diagnostic, syntax: list[Diagnostic], text: str) -> bool:
+    """True for a later stage's error that only follows from a line the parser had to drop:
+    no scenes when a heading was unreadable, an unknown character whose cast line was."""
+    if d.code == "no-scenes":
+        return True
+    if d.code != "unknown-character":
+        return False
+    lines = text.split("\n")
+    name = d.message.split("'")[1] if "'" in d.message else ""
+    return any(name and name in lines[s.span.line - 1] for s in syntax if 0 < s.span.line <= len(lines))
 
 
 def compile_file(path: Path) -> Compiled:
@@ -81,6 +126,9 @@ def check(path: Path) -> tuple[list[Diagnostic], str]:
 # ---- stages 4-7: voices, tracks, frames + audio, MP4 -----------------------------------------
 
 
+DRAFT_SIZE = (480, 270)  # --draft's frame size unless --resolution says otherwise
+
+
 @dataclass(frozen=True)
 class BuildSettings:
     """Everything about a build that is not in the script (defaults < command line)."""
@@ -93,6 +141,16 @@ class BuildSettings:
     jobs: int = 1  # local worker processes rendering shots in parallel
     executor: str = "local"  # "local" or "ray"
     ray_address: str | None = None
+    voice_fallback: bool = False  # speak offline (espeak/piper) when gTTS cannot be reached
+    visible_label: bool = True  # the GB 45438 visible AI label; off only with --no-visible-label
+    label_text: str | None = None  # None: label.DEFAULT_TEXT
+    label_corner: str = "top-left"
+    label_repeat_end: bool = False
+    burn_subtitles: bool = False
+    producer: str | None = None  # the AIGC ContentProducer code (overrides the script's Producer:)
+    sign_cert: Path | None = None  # C2PA: certificate chain and private key (PEM); signs when set
+    sign_key: Path | None = None
+    label_frames: tuple[int, int] | None = None  # (first frame, count) of a partial build: its label starts there
 
     @property
     def crf(self) -> int:
@@ -103,13 +161,23 @@ class BuildSettings:
         """The encoder settings for these build settings."""
         from .segments import video_settings
 
-        return video_settings(self.width, self.height, self.fps, self.crf)
+        return video_settings(self.width, self.height, self.fps, self.crf, self.draft)
+
+    def overlay_plan(self):
+        """What is drawn over the frames: the visible label (unless disabled) and burned subtitles."""
+        from .label import DEFAULT_TEXT, LabelSpec, OverlayPlan
+
+        spec = LabelSpec(self.label_text or DEFAULT_TEXT, self.label_corner, repeat_end=self.label_repeat_end)
+        first, count = self.label_frames or (0, None)
+        return OverlayPlan(spec if self.visible_label else None, self.burn_subtitles, first, count)
 
     def output_facts(self) -> dict:
         """The settings that change a segment's bytes (part of every shot's cache key)."""
         from dataclasses import asdict
 
-        return {**asdict(self.video()), "draft": self.draft}
+        from .segments import frame_hold
+
+        return {**asdict(self.video()), "draft": self.draft, **({"hold": frame_hold(self.fps, True)} if self.draft else {})}
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -127,20 +195,60 @@ class BuildReport:
     tracks: "Tracks"
     rendered: dict[str, str]  # shot id -> why it had to be rendered
     reused: tuple[str, ...]
+    span: "Span | None" = None  # the shots a range build (--scene, --shots, --from-line) made; None: all
+    notices: tuple[str, ...] = ()  # things the user should know (e.g. --voice-fallback took over from gTTS)
 
 
-def synthesize(episode: ir.Episode, cache_dir: Path | None, progress: Progress = _no_progress) -> dict[str, "LineAudio"]:
-    """Stage 4: every dialogue line's audio, by line id (cached by content)."""
+def synthesize(episode: ir.Episode, cache_dir: Path | None, progress: Progress = _no_progress, *,
+               bank: "VoiceBank | None" = None) -> dict[str, "LineAudio"]:
+    """Stage 4: every dialogue line's audio, by line id (cached by content). Pass a ``bank``
+    to resolve voice files beside the script, allow --voice-fallback, or read its notices."""
     from .voice import VoiceBank
 
-    bank = VoiceBank(cache_dir)
+    bank = bank or VoiceBank(cache_dir)
     lines = [e for shot in episode.shots for e in shot.events if isinstance(e, ir.Line)]
     audio = {}
     for i, line in enumerate(lines):
         progress("voices", i, len(lines))
-        audio[line.id] = bank.line(line.text, episode.character(line.speaker).voice, line.emotion)
+        audio[line.id] = bank.speak(line, episode.character(line.speaker))
     progress("voices", len(lines), len(lines))
     return audio
+
+
+def voice_bank(script: Path, settings: "BuildSettings") -> "VoiceBank":
+    """The voice bank of a build: the shared cache, voice files beside the script, the fallback rule."""
+    from .voice import VoiceBank
+
+    return VoiceBank(settings.cache_dir, Path(script).parent, settings.voice_fallback)
+
+
+def soundtrack(script: Path, episode: ir.Episode, tracks: "Tracks", audio: dict) -> "np.ndarray":
+    """Stage 6 (audio): the mastered stereo mix at :data:`mix.MIX_RATE` (files beside the script)."""
+    from .mix import mix_episode
+
+    return mix_episode(episode, tracks, audio, Path(script).parent)
+
+
+def build_audio(script: Path, out: Path, settings: "BuildSettings", progress: Progress = _no_progress) -> BuildReport:
+    """A radio-drama build (``--audio-only``): the mastered mix as WAV or MP3, written atomically;
+    an MP3 carries the AIGC metadata label."""
+    from . import aigc, provenance
+    from .audiofile import write_audio
+    from .mix import MIX_RATE
+
+    compiled = compile_file(script)
+    bank = voice_bank(script, settings)
+    audio = synthesize(compiled.episode, settings.cache_dir, progress, bank=bank)
+    tracks = schedule(compiled.episode, audio, settings)
+    progress("mix", 0, 1)
+    write_audio(Path(out), soundtrack(script, compiled.episode, tracks, audio), MIX_RATE)
+    if Path(out).suffix.lower() == ".mp3":
+        import hashlib
+
+        stamp = provenance.stamp_for(compiled.text, compiled.episode, settings.producer)
+        aigc.tag_mp3(Path(out), stamp.label(hashlib.sha256(Path(out).read_bytes()).hexdigest()))
+    progress("mix", 1, 1)
+    return BuildReport(Path(out), tracks, {}, (), notices=tuple(bank.notices))
 
 
 def schedule(episode: ir.Episode, audio: dict, settings: BuildSettings) -> "Tracks":
@@ -150,24 +258,37 @@ def schedule(episode: ir.Episode, audio: dict, settings: BuildSettings) -> "Trac
     return build_tracks(episode, audio, TrackSettings(fps=settings.fps, width=settings.width, height=settings.height))
 
 
-def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), progress: Progress = _no_progress) -> BuildReport:
-    """Compile ``script`` into the MP4 ``out`` and an SRT beside it; both written atomically.
+def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), progress: Progress = _no_progress,
+          selection: "Selection | None" = None) -> BuildReport:
+    """Compile ``script`` into the MP4 ``out`` with an SRT, a VTT and its creation record
+    (``.provenance.json``) beside it, all written atomically; the MP4 carries the AIGC labels.
 
     Shots whose frames are already in the cache are reused; the rest are rendered (in this
-    process, in ``settings.jobs`` local processes, or on Ray) and cached.
+    process, in ``settings.jobs`` local processes, or on Ray) and cached. With a ``selection``
+    only those shots are made, with the frames they have in the whole episode (so they share
+    its cache), and the audio and subtitles cut to them; ranges.RangeError when it names nothing.
     """
-    from . import atomic, explain, segments
+    from . import atomic, explain, provenance, ranges, segments
     from .cache import Cache
     from .encode import mux
-    from .mix import MIX_RATE, Placement, mix, write_wav
+    from .label import check_plan
+    from .mix import MIX_RATE, write_wav
     from .subtitles import to_srt, to_vtt
 
     compiled = compile_file(script)
-    audio = synthesize(compiled.episode, settings.cache_dir, progress)
+    stamp = provenance.stamp_for(compiled.text, compiled.episode, settings.producer)
+    bank = voice_bank(script, settings)
+    audio = synthesize(compiled.episode, settings.cache_dir, progress, bank=bank)
     tracks = schedule(compiled.episode, audio, settings)
+    samples = soundtrack(script, compiled.episode, tracks, audio)  # before rendering: a missing sound file stops us early
+    check_plan(settings.overlay_plan(), tracks)
+    span = ranges.resolve(selection, compiled.episode, tracks, compiled.text.count("\n")) if selection else None
+    if span is not None:  # the label shows at the start of what is built
+        settings = dataclasses.replace(settings, label_frames=(span.first_frame, span.frame_count))
     cache = Cache(settings.cache_dir) if settings.cache_dir else None
     facts = segments.fingerprint(settings.output_facts())
-    planned = segments.plan(compiled.episode, tracks, cache, facts)
+    planned = segments.plan(compiled.episode, ranges.limit(tracks, span), cache, facts, settings.overlay_plan(),
+                            segments.frame_hold(settings.fps, settings.draft))
     side = draft_side(str(script), compiled.episode, tracks, settings, {p.shot.id: p.key for p in planned})
     manifest = explain.manifest_path(cache, script) if cache else None
     previous = explain.load(manifest) if manifest else {}
@@ -175,18 +296,21 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     out = Path(out)
     with _build_dir(out.parent) as tmp:
         paths = _render_missing(compiled.episode, tracks, planned, settings, cache, tmp, progress)
-        placements = [Placement(start=p.start, audio=audio[p.line_id], gain_db=p.gain_db, pan=p.pan) for p in tracks.audio]
         wav = tmp / "mix.wav"
-        write_wav(wav, mix(placements, tracks.duration), MIX_RATE)
+        write_wav(wav, ranges.cut_audio(samples, span, MIX_RATE) if span else samples, MIX_RATE)
         progress("mux", 0, 1)
-        mux([paths[p.shot.id] for p in planned], wav, out, settings.video())
+        cues = ranges.cues_in(tracks.cues, span) if span else tracks.cues
+        muxed, subtitles = tmp / out.name, {"srt": to_srt(cues), "vtt": to_vtt(cues)}
+        mux([paths[p.shot.id] for p in planned], wav, muxed, settings.video(), metadata=stamp.metadata())
+        provenance.seal(stamp, provenance.BuildFacts(Path(script), compiled.text, compiled.episode, tracks, settings,
+                                                     {p.shot.id: paths[p.shot.id] for p in planned}, wav, subtitles), muxed, out)
         progress("mux", 1, 1)
-    atomic.write_text(out.with_suffix(".srt"), to_srt(tracks.cues))
-    atomic.write_text(out.with_suffix(".vtt"), to_vtt(tracks.cues))
-    if manifest:
+    atomic.write_text(out.with_suffix(".srt"), subtitles["srt"])
+    atomic.write_text(out.with_suffix(".vtt"), subtitles["vtt"])
+    if manifest and span is None:  # the record of the last build is of a whole episode
         explain.save(manifest, explain.record(side, facts))
     reused = tuple(p.shot.id for p in planned if p.cached is not None)
-    return BuildReport(out, tracks, rendered, reused)
+    return BuildReport(out, tracks, rendered, reused, span, tuple(bank.notices))
 
 
 def _render_missing(episode, tracks, planned, settings: BuildSettings, cache, tmp: Path, progress: Progress) -> dict[str, Path]:
@@ -229,7 +353,8 @@ def _job(episode: ir.Episode, tracks: "Tracks", shot_id: str, settings: BuildSet
     from .segments import RenderJob
 
     return RenderJob(episode_json=episode.model_dump_json(), tracks_json=tracks.model_dump_json(), shot_id=shot_id,
-                     width=settings.width, height=settings.height, fps=settings.fps, draft=settings.draft, crf=settings.crf)
+                     width=settings.width, height=settings.height, fps=settings.fps, draft=settings.draft, crf=settings.crf,
+                     overlays=settings.overlay_plan())
 
 
 @contextlib.contextmanager
@@ -309,11 +434,14 @@ def text_view(episode: ir.Episode) -> str:
     out = [f"episode: {episode.title}" + (f" by {episode.author}" if episode.author else "") + f" [{episode.language}]"]
     for c in episode.characters:
         v = c.voice
-        out.append(f"character {c.name}: {c.description} | voice {v.engine} pitch {v.pitch_semitones:+g} "
+        out.append(f"character {c.name}: {c.description} | voice {v.engine} {v.model} pitch {v.pitch_semitones:+g} "
                    f"rate {v.rate:g} volume {v.volume_db:+g} dB")
     for scene in episode.scenes:
-        out.append(f"scene {scene.id}: {scene.heading} [{scene.set}, {scene.time_of_day}]")
+        weather = f", {scene.weather}" if scene.weather != "clear" else ""
+        out.append(f"scene {scene.id}: {scene.heading} [{scene.set}, {scene.time_of_day}{weather}]")
         for shot in (s for s in episode.shots if s.scene == scene.id):
-            out.append(f"  shot {shot.id}: {_camera_text(shot.camera)}")
+            timing = (f" {shot.transition.kind.replace('_', ' ')} {shot.transition.seconds:g}s" if shot.transition.kind != "cut" else "") + \
+                (f" min {shot.duration:g}s" if shot.duration else "") + (f" fade out {shot.fade_out:g}s" if shot.fade_out else "")
+            out.append(f"  shot {shot.id}: {_camera_text(shot.camera)}{timing}")
             out.extend(f"    {e.id.removeprefix(shot.id + '.')}: {_event_text(e)}" for e in shot.events)
     return "\n".join(out) + "\n"

@@ -1,7 +1,7 @@
-"""Framing: where a camera goes for a named shot size, given who is where.
+"""Framing: where a camera goes for a named shot size, angle and move, given who is where.
 
-Pure geometry on actor positions and heights. The camera always stays on the audience
-side (+z) of the actors, which keeps the 180-degree line for free in v0.
+Pure geometry on actor positions and heights. The camera stays on the audience side (+z)
+of the actors, which keeps the 180-degree line, unless the writer asks for the far side.
 """
 
 from __future__ import annotations
@@ -27,16 +27,24 @@ class Body:
     head_r: float  # the head's radius
 
 
+# Metres of a 1.7 m body each single-subject size shows, top to bottom.
+VISIBLE = {"full": 2.1, "medium": 1.05, "medium_close": 0.8, "close": 0.56, "extreme_close": 0.3, "insert": 0.45, "pov": 1.05}
+
+
 def frame(size: str, subjects: list[Body], everyone: list[Body], aspect: float, back: float = -math.inf) -> CameraState:
     """The camera for shot ``size`` on ``subjects`` (``everyone`` for wide shots).
 
     ``back`` is the z beyond which the set has walls or railings: the camera stays in front.
     """
-    if size == "wide" or not subjects:
-        return _wide(everyone or subjects, aspect)
-    if size == "two_shot" and len(subjects) >= 2:
+    if size in ("wide", "extreme_wide") or not subjects:
+        return _wide(everyone or subjects, aspect, extreme=size == "extreme_wide")
+    if size == "over_shoulder" and len(subjects) >= 2:
+        return _over_shoulder(subjects[0], subjects[1], aspect)
+    if size == "pov" and len(everyone) >= 2:
+        return _pov(subjects[0], [b for b in everyone if b is not subjects[0]])
+    if size in ("two_shot", "over_shoulder") and len(subjects) >= 2:
         return _two_shot(subjects[0], subjects[1], aspect, back)
-    return _single(subjects[0], aspect, close=size == "close", back=back)
+    return _single(subjects[0], aspect, visible=VISIBLE.get(size, 1.05), back=back, low=size == "insert")
 
 
 def _half_tan(aspect: float = 1.0) -> float:
@@ -44,17 +52,38 @@ def _half_tan(aspect: float = 1.0) -> float:
     return math.tan(math.radians(FOV_DEG) / 2.0) * aspect
 
 
-def _wide(bodies: list[Body], aspect: float) -> CameraState:
-    """A wide shot of everyone with the set around them, slightly from above."""
+def _wide(bodies: list[Body], aspect: float, extreme: bool = False) -> CameraState:
+    """A wide shot of everyone with the set around them, slightly from above (an extreme wide:
+    twice the width, from higher up)."""
     if not bodies:
         return CameraState(eye=(0.0, 1.7, 7.5), target=(0.0, 1.0, 0.0), fov_deg=FOV_DEG)
     xs = [b.x for b in bodies]
     cx, cz = (min(xs) + max(xs)) / 2.0, sum(b.z for b in bodies) / len(bodies)
-    width = max(max(xs) - min(xs) + 4.0, 5.0)
+    width = max(max(xs) - min(xs) + 4.0, 5.0) * (2.0 if extreme else 1.0)
     dist = (width / 2.0) / _half_tan(aspect)
     angle = math.radians(8.0)
-    eye = (cx + dist * math.sin(angle), 1.75, max(b.z for b in bodies) + dist * math.cos(angle))
+    eye = (cx + dist * math.sin(angle), 3.2 if extreme else 1.75, max(b.z for b in bodies) + dist * math.cos(angle))
     return CameraState(eye=eye, target=(cx, 0.95, cz), fov_deg=FOV_DEG)
+
+
+def _over_shoulder(a: Body, b: Body, aspect: float) -> CameraState:
+    """Over ``b``'s shoulder onto ``a``'s face: ``b`` is a soft edge of the frame in the foreground."""
+    dx, dz = a.x - b.x, a.z - b.z
+    span = math.hypot(dx, dz) or 1.0
+    ux, uz = dx / span, dz / span
+    side = 1.0 if -uz >= 0 else -1.0  # the shoulder on the audience side of the line
+    px, pz = -uz * side, ux * side
+    eye = (b.x - ux * 0.55 + px * 0.45, b.head_y + 0.05, b.z - uz * 0.55 + pz * 0.45)
+    target = (a.x - px * 0.15, a.head_y - 0.05, a.z - pz * 0.15)
+    return CameraState(eye=eye, target=target, fov_deg=FOV_DEG)
+
+
+def _pov(b: Body, others: list[Body]) -> CameraState:
+    """Through ``b``'s eyes, at whoever is most in front of them."""
+    fx, fz = math.sin(b.yaw), math.cos(b.yaw)
+    seen = max(others, key=lambda o: ((o.x - b.x) * fx + (o.z - b.z) * fz) / (math.hypot(o.x - b.x, o.z - b.z) or 1.0))
+    eye = (b.x + fx * 0.12, b.head_y + 0.02, b.z + fz * 0.12)
+    return CameraState(eye=eye, target=(seen.x, seen.head_y - 0.1, seen.z), fov_deg=FOV_DEG * 1.3)
 
 
 def _two_shot(a: Body, b: Body, aspect: float, back: float) -> CameraState:
@@ -75,11 +104,14 @@ def _two_shot(a: Body, b: Body, aspect: float, back: float) -> CameraState:
     return CameraState(eye=eye, target=(cx, ty, cz), fov_deg=FOV_DEG)
 
 
-def _single(b: Body, aspect: float, *, close: bool, back: float) -> CameraState:
-    """A medium or close shot of one character: eyes on the upper third, lead room ahead."""
-    visible = (0.56 if close else 1.05) * b.height / 1.7  # metres of the body the frame shows
+def _single(b: Body, aspect: float, *, visible: float, back: float, low: bool = False) -> CameraState:
+    """One character from full figure to extreme close-up: eyes on the upper third, lead room
+    ahead (an insert looks at the hands instead)."""
+    visible = visible * b.height / 1.7  # metres of the body the frame shows
     dist = (visible / 2.0) / _half_tan()
-    ty = b.head_y - visible / 6.0  # eyes a third of the half-frame above centre
+    ty = (b.head_y - 0.55 * b.height / 1.7) if low else b.head_y - visible / 6.0  # eyes a third above centre
+    if visible > 1.9:
+        ty = b.head_y + 1.5 * b.head_r - visible / 2.0 + 0.05  # a full figure: feet to head with a little air
     fx, fz = math.sin(b.yaw), math.cos(b.yaw)
     dx, dz = _face_side(b, fx, fz, dist, back)
     # Rule of thirds: shift the frame so the subject sits on the third away from where they look.
@@ -126,3 +158,96 @@ def _normalise(v: tuple[float, float, float]) -> tuple[float, float, float]:
     """``v`` scaled to unit length."""
     n = math.sqrt(sum(c * c for c in v)) or 1.0
     return (v[0] / n, v[1] / n, v[2] / n)
+
+
+# ---- angles and moves: applied to a framed camera -------------------------------------------
+
+
+def angled(cam: CameraState, angle: str, reverse: bool = False, back: float = -math.inf) -> CameraState:
+    """``cam`` seen from a high/low/overhead/ground angle, tilted (dutch), or from the far side."""
+    ex, ey, ez = cam.eye
+    tx, ty, tz = cam.target
+    if reverse:  # round to the other side of the subject, mirrored through the target
+        ex, ez = 2.0 * tx - ex, max(2.0 * tz - ez, back + 0.3) if back > -math.inf else 2.0 * tz - ez
+    dist = math.hypot(ex - tx, ez - tz)
+    roll = cam.roll
+    if angle == "high":
+        ey = ty + 0.6 * dist
+    elif angle == "low":
+        ey = max(0.35, ty - 0.45 * dist)
+    elif angle == "worms_eye":
+        ey = 0.12
+    elif angle == "birds_eye":
+        ey, ex, ez = ty + 1.6 * dist, tx + (ex - tx) * 0.08, tz + (ez - tz) * 0.08
+    elif angle == "dutch":
+        roll = math.radians(12.0)
+    return CameraState(eye=(ex, ey, ez), target=(tx, ty, tz), fov_deg=cam.fov_deg, roll=roll)
+
+
+def ease(u: float, easing: str) -> float:
+    """Progress ``u`` in [0, 1] through an easing curve."""
+    u = min(max(u, 0.0), 1.0)
+    if easing == "linear":
+        return u
+    if easing == "ease_in":
+        return u * u
+    if easing == "ease_out":
+        return 1.0 - (1.0 - u) * (1.0 - u)
+    return u * u * (3.0 - 2.0 * u)
+
+
+def moved(cam: CameraState, kind: str, u: float, amount: float | None, seed: int = 0, t: float = 0.0) -> CameraState:
+    """``cam`` partway (``u`` in [0, 1], already eased) through a move.
+
+    Moves end on the framing the shot size asked for (a dolly in arrives at it, a pan pans onto
+    it), so the last frame of a moving shot is the composed one. Handheld is seeded noise.
+    """
+    e, g = list(cam.eye), list(cam.target)
+    fov, roll = cam.fov_deg, cam.roll
+    v = [g[i] - e[i] for i in range(3)]
+    dist = math.sqrt(sum(c * c for c in v)) or 1.0
+    fwd = [c / dist for c in v]
+    right = _normalise((-fwd[2], 0.0, fwd[0]))
+    left = 1.0 - u  # how much of the move is still to come
+    if kind in ("dolly_in", "dolly_out"):
+        d = (amount if amount is not None else 0.45 * dist) * (1 if kind == "dolly_in" else -1)
+        e = [e[i] - fwd[i] * d * left for i in range(3)]
+    elif kind in ("pan", "orbit"):
+        a = math.radians(amount if amount is not None else (30.0 if kind == "pan" else 45.0)) * -left
+        if kind == "pan":
+            g = _rotate_about(g, e, a)
+        else:
+            e = _rotate_about(e, g, a)
+    elif kind == "tilt":
+        g[1] -= math.tan(math.radians(amount if amount is not None else 15.0)) * dist * left
+    elif kind == "truck":
+        d = (amount if amount is not None else 1.5) * -left
+        e = [e[i] + right[i] * d for i in range(3)]
+        g = [g[i] + right[i] * d for i in range(3)]
+    elif kind in ("crane_up", "crane_down"):
+        d = (amount if amount is not None else 1.4) * left * (1 if kind == "crane_up" else -1)
+        e[1] = max(0.2, e[1] - d)
+    elif kind in ("zoom_in", "zoom_out"):
+        factor = amount if amount is not None else 1.6
+        fov = fov * (factor ** left if kind == "zoom_in" else factor ** -left)
+    elif kind == "handheld":
+        e = [e[i] + 0.025 * _noise(seed + i, t) for i in range(3)]
+        g = [g[i] + 0.02 * _noise(seed + 7 + i, t) for i in range(3)]
+        roll += math.radians(0.6) * _noise(seed + 13, t)
+    return CameraState(eye=tuple(e), target=tuple(g), fov_deg=fov, roll=roll)
+
+
+def _rotate_about(p: list[float], centre: list[float], angle: float) -> list[float]:
+    """``p`` turned by ``angle`` radians about the vertical through ``centre``."""
+    dx, dz = p[0] - centre[0], p[2] - centre[2]
+    c, s = math.cos(angle), math.sin(angle)
+    return [centre[0] + dx * c + dz * s, p[1], centre[2] - dx * s + dz * c]
+
+
+def _noise(seed: int, t: float) -> float:
+    """Smooth noise in [-1, 1]: a few incommensurate sines with seeded phases (about 1 Hz)."""
+    out = 0.0
+    for k, (freq, weight) in enumerate(((0.7, 0.5), (1.3, 0.3), (2.9, 0.2))):
+        phase = ((seed * 2654435761 + k * 40503) % 6283) / 1000.0
+        out += weight * math.sin(2.0 * math.pi * freq * t + phase)
+    return out

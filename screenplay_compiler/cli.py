@@ -7,7 +7,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -25,10 +25,14 @@ out = Console(highlight=False, soft_wrap=True)
 ScriptArg = Annotated[Path, typer.Argument(help="The screenplay, e.g. [cyan]examples/the-bridge.play[/cyan].", show_default=False)]
 
 
-def print_diagnostics(diagnostics: list[Diagnostic], text: str | None) -> None:
-    """Print diagnostics to stderr: the location line coloured by severity, then source and caret."""
+def print_diagnostics(diagnostics: list[Diagnostic], text: str | dict[str, str] | None) -> None:
+    """Print diagnostics to stderr: the location line coloured by severity, then source and caret.
+
+    ``text``: the script's text, or every file's text by name (a script and what it uses).
+    """
     for d in diagnostics:
-        first, _, rest = d.render(text).partition("\n")
+        source = text.get(d.span.source) if isinstance(text, dict) else text
+        first, _, rest = d.render(source).partition("\n")
         style = "bold red" if d.severity is Severity.ERROR else "bold yellow"
         err.print(Text(first, style=style))
         if rest:
@@ -53,12 +57,12 @@ def _compile(script: Path) -> api.Compiled:
     try:
         compiled = api.compile_file(script)
     except CompileError as exc:
-        print_diagnostics(exc.diagnostics, exc.texts.get(str(script)))
+        print_diagnostics(exc.diagnostics, exc.texts)
         raise typer.Exit(1) from None
     except UnicodeDecodeError as exc:
         err.print(Text(f"{script}: error: the script is not UTF-8 text ({exc.reason} at byte {exc.start})", style="bold red"))
         raise typer.Exit(1) from None
-    print_diagnostics(list(compiled.warnings), compiled.text)
+    print_diagnostics(list(compiled.warnings), compiled.texts or compiled.text)
     return compiled
 
 
@@ -112,7 +116,7 @@ def _as_dict(d: Diagnostic) -> dict:
     """A diagnostic as JSON data for tools."""
     s = d.span
     return {"file": s.source, "line": s.line, "col": s.col, "end_line": s.end_line, "end_col": s.end_col,
-            "severity": d.severity.value, "code": d.code, "message": d.message, "hint": d.hint}
+            "severity": d.severity.value, "code": d.number, "name": d.code, "message": d.message, "hint": d.hint}
 
 
 def _annotation(d: Diagnostic) -> str:
@@ -122,7 +126,7 @@ def _annotation(d: Diagnostic) -> str:
     prop = lambda text: escape(text).replace(":", "%3A").replace(",", "%2C")
     message = d.message + (f" ({d.hint})" if d.hint else "")
     return (f"::{d.severity.value} file={prop(s.source)},line={s.line},col={s.col},endLine={s.end_line},"
-            f"endColumn={s.end_col},title={prop('sdc ' + d.code)}::{escape(message)}")
+            f"endColumn={s.end_col},title={prop(f'sdc {d.number} {d.code}')}::{escape(message)}")
 
 
 @app.command()
@@ -140,7 +144,7 @@ def fmt(
         try:
             result = formatter.format_file(script, check=check)
         except CompileError as exc:  # never format a script that does not parse
-            print_diagnostics(exc.diagnostics, exc.texts.get(str(script)))
+            print_diagnostics(exc.diagnostics, exc.texts)
             failed += 1
             continue
         except (UnicodeDecodeError, formatter.FormatError) as exc:
@@ -210,7 +214,7 @@ def diff(
         err.print(Text(f"error: {exc}", style="bold red"))
         raise typer.Exit(1) from None
     except CompileError as exc:
-        print_diagnostics(exc.diagnostics, next(iter(exc.texts.values()), None))
+        print_diagnostics(exc.diagnostics, exc.texts)
         raise typer.Exit(1) from None
     rendered = {"json": lambda d: d.model_dump_json(indent=2) + "\n", "markdown": to_markdown, "text": to_text}[format](result)
     if format == "text" and out.is_terminal:
@@ -260,22 +264,39 @@ def build(
     scripts: Annotated[list[Path], typer.Argument(help="Screenplays to build, or folders of [cyan].play[/cyan] files (a season shares the cache).", show_default=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The MP4 to write, for a single script (default: <out-dir>/<script>.mp4); an .srt goes beside it.")] = None,
     out_dir: Annotated[Path, typer.Option(help="Where MP4s go when -o is not given.")] = Path("build"),
-    resolution: Annotated[str, typer.Option(help="Frame size, WIDTHxHEIGHT.")] = "1280x720",
-    fps: Annotated[int, typer.Option(min=1, max=120, help="Frames per second.")] = 30,
-    draft: Annotated[bool, typer.Option("--draft", help="Fast preview: simple shading, no anti-aliasing.")] = False,
+    resolution: Annotated[Optional[str], typer.Option(help="Frame size, WIDTHxHEIGHT (default 1280x720; 480x270 with --draft).", show_default=False)] = None,
+    fps: Annotated[Optional[int], typer.Option(min=1, max=120, help="Frames per second (default: the script's Format, else 30).", show_default=False)] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Fast animatic: small, simple shading, no anti-aliasing, about 10 drawings a second.")] = False,
+    scene: Annotated[Optional[str], typer.Option("--scene", help="Build one scene: its number (from 1) or id.", show_default=False)] = None,
+    shots: Annotated[Optional[str], typer.Option("--shots", help="Build some shots: [cyan]4-7[/cyan], [cyan]4-[/cyan], [cyan]-7[/cyan], [cyan]5[/cyan] or [cyan]ID..ID[/cyan].", show_default=False)] = None,
+    from_line: Annotated[Optional[int], typer.Option("--from-line", help="Build from the shot holding this script line to the end.", show_default=False)] = None,
     cache_dir: Annotated[Path, typer.Option(help="The shared cache of voices and rendered shots.")] = Path(".sdc-cache"),
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Local processes rendering shots in parallel (default: one per core).")] = None,
     executor: Annotated[str, typer.Option(help="Where shots render: [cyan]local[/cyan] processes or a [cyan]ray[/cyan] cluster.")] = "local",
     ray_address: Annotated[Optional[str], typer.Option("--address", help="Ray cluster address (default: start a local Ray).")] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Say which shots were reused and why the others were rendered.")] = False,
     changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Build only scripts that changed since this git revision.")] = None,
+    no_visible_label: Annotated[bool, typer.Option("--no-visible-label", help="Leave out the visible AI label (recorded in the creation record; the metadata label stays).")] = False,
+    label_text: Annotated[Optional[str], typer.Option("--label-text", help="The visible label's text; must say [cyan]AI[/cyan] or [cyan]人工智能[/cyan] and [cyan]生成[/cyan] or [cyan]合成[/cyan].")] = None,
+    label_corner: Annotated[str, typer.Option("--label-corner", help="top-left, top-right, bottom-left or bottom-right.")] = "top-left",
+    label_repeat_end: Annotated[bool, typer.Option("--label-repeat-end", help="Show the visible label again for the last two seconds.")] = False,
+    burn_subtitles: Annotated[bool, typer.Option("--burn-subtitles", help="Draw the subtitles into the picture too.")] = False,
+    producer: Annotated[Optional[str], typer.Option("--producer", help="The AIGC ContentProducer code (default: the script's [cyan]Producer:[/cyan], else 'sdc').")] = None,
+    sign: Annotated[bool, typer.Option("--sign", help="Sign the MP4 with C2PA (needs the [cyan]c2pa[/cyan] extra, --cert and --key).")] = False,
+    cert: Annotated[Optional[Path], typer.Option("--cert", help="C2PA: the signer's certificate chain (PEM, end-entity first).")] = None,
+    key: Annotated[Optional[Path], typer.Option("--key", help="C2PA: the signer's private key (PEM).")] = None,
+    audio_only: Annotated[bool, typer.Option("--audio-only", help="A radio drama: write only the mixed soundtrack, as [cyan].wav[/cyan] (default) or [cyan].mp3[/cyan] (by -o's suffix).")] = False,
+    voice_fallback: Annotated[bool, typer.Option("--voice-fallback", help="When gTTS cannot be reached, speak offline (piper for English, espeak otherwise) instead of stopping.")] = False,
 ) -> None:
-    """Build scripts into MP4s with subtitles, re-rendering only the shots that changed."""
+    """Build scripts into labelled MP4s with subtitles and a creation record, re-rendering only the shots that changed."""
     from .segments import default_jobs
 
-    width, height = _resolution(resolution)
+    width, height = _frame_size(resolution, draft)
+    selection = _selection(scene, shots, from_line, len(scripts))
     if executor not in ("local", "ray"):
         raise typer.BadParameter("choose 'local' or 'ray'", param_hint="--executor")
+    if sign and not (cert and key):
+        raise typer.BadParameter("--sign needs --cert and --key", param_hint="--sign")
     paths = _expand(scripts)
     if changed_since:
         paths = _changed(paths, changed_since)
@@ -284,12 +305,96 @@ def build(
             return
     if output is not None and len(paths) > 1:
         raise typer.BadParameter("-o names one file; use --out-dir to build several scripts", param_hint="--output")
+    compiled = {script: _compile(script) for script in paths}
     for script in paths:
-        _compile(script)
-    settings = api.BuildSettings(width=width, height=height, fps=fps, draft=draft, cache_dir=cache_dir,
-                                 jobs=jobs or default_jobs(), executor=executor, ray_address=ray_address)
+        _check_range(compiled[script], selection)
+    paths = [p for p in paths if _has_scenes(p, compiled[p])]
+    settings = api.BuildSettings(width=width, height=height, fps=fps or 30, draft=draft, cache_dir=cache_dir,
+                                 jobs=jobs or default_jobs(), executor=executor, ray_address=ray_address,
+                                 visible_label=not no_visible_label, label_text=label_text, label_corner=label_corner,
+                                 label_repeat_end=label_repeat_end, burn_subtitles=burn_subtitles, producer=producer,
+                                 sign_cert=cert if sign else None, sign_key=key if sign else None,
+                                 voice_fallback=voice_fallback)
+    _check_labels(settings)
+    if audio_only:
+        for script in paths:
+            _build_audio(script, output or out_dir / (script.stem + ".wav"), settings)
+        return
     for script in paths:
-        _build_one(script, output or out_dir / (script.stem + ".mp4"), settings, explain)
+        _build_one(script, output or out_dir / (script.stem + (selection.suffix if selection else "") + ".mp4"),
+                   _script_format(settings, compiled[script].episode, resolution is not None or draft, fps is not None),
+                   explain, selection)
+
+
+def _has_scenes(script: Path, compiled: api.Compiled) -> bool:
+    """False (with a note) for a cast file: it is there to be used, not built."""
+    if compiled.episode.scenes:
+        return True
+    err.print(Text(f"{script}: skipped: no scenes (a cast file for 'use')", style="yellow"))
+    return False
+
+
+def _script_format(settings: api.BuildSettings, episode: ir.Episode, size_given: bool, fps_given: bool) -> api.BuildSettings:
+    """The build settings with the script's ``Format:`` where the command line left them open."""
+    import dataclasses
+
+    changes = {}
+    if episode.width and not size_given:
+        changes.update(width=episode.width, height=episode.height)
+    if episode.fps and not fps_given:
+        changes["fps"] = episode.fps
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
+def _frame_size(resolution: str | None, draft: bool) -> tuple[int, int]:
+    """--resolution, else the default size of a draft or of a finished build."""
+    if resolution:
+        return _resolution(resolution)
+    return api.DRAFT_SIZE if draft else (api.BuildSettings.width, api.BuildSettings.height)
+
+
+def _selection(scene: str | None, shots: str | None, from_line: int | None, scripts: int):
+    """The range of --scene, --shots or --from-line (None: the whole episode)."""
+    from .ranges import RangeError, Selection
+
+    if scene is None and shots is None and from_line is None:
+        return None
+    try:
+        selection = Selection(scene, shots, from_line)
+    except RangeError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    if scripts > 1:
+        raise typer.BadParameter("a range (--scene, --shots, --from-line) is of one script")
+    return selection
+
+
+def _check_range(compiled: api.Compiled, selection) -> None:
+    """Exit 1 with a clear message when the selection names no shots of the episode."""
+    from .ranges import RangeError, shot_ids
+
+    if selection is None:
+        return
+    try:
+        shot_ids(selection, compiled.episode, compiled.text.count("\n"))
+    except RangeError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+
+
+def _check_labels(settings: api.BuildSettings) -> None:
+    """Exit 1 with a clear message when the label options cannot make a compliant label."""
+    from .aigc import LabelFormatError, producer_code
+    from .label import label_problems
+
+    plan = settings.overlay_plan()
+    problems = label_problems(plan.label) if plan.label else []
+    try:
+        producer_code(settings.producer, "")
+    except LabelFormatError as exc:
+        problems.append(str(exc))
+    if problems:
+        err.print(Text("error: " + "; ".join(problems), style="bold red"))
+        raise typer.Exit(1)
 
 
 def _changed(paths: list[Path], rev: str) -> list[Path]:
@@ -322,32 +427,270 @@ def _expand(scripts: list[Path]) -> list[Path]:
     return out
 
 
-def _build_one(script: Path, target: Path, settings: api.BuildSettings, explain: bool) -> None:
+def _build_audio(script: Path, target: Path, settings: api.BuildSettings) -> None:
+    """A radio-drama build of one script: the mix as WAV or MP3 (or exit 1 with a clear error)."""
+    if target.suffix.lower() not in (".wav", ".mp3"):
+        raise typer.BadParameter("--audio-only writes a .wav or an .mp3", param_hint="--output")
+    try:
+        with _progress() as progress:
+            report = api.build_audio(script, target, settings, progress)
+    except (RuntimeError, OSError) as exc:  # a voice, sound file or ffmpeg failure: one clear line
+        err.print(Text(f"error: build failed: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    _print_notices(report.notices)
+    out.print(f"wrote {target} ({report.tracks.duration:.1f} s of audio, {len(report.tracks.cues)} line(s))")
+
+
+def _print_notices(notices) -> None:
+    """Print what the build wants the user to know (e.g. that --voice-fallback spoke for gTTS)."""
+    for note in notices:
+        err.print(Text(f"note: {note}", style="yellow"))
+
+
+def _build_one(script: Path, target: Path, settings: api.BuildSettings, explain: bool, selection=None) -> None:
     """Build one script, reporting progress and a one-line summary (or exit with a clear error)."""
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         with _progress() as progress:
-            report = api.build(script, target, settings, progress)
+            report = api.build(script, target, settings, progress, selection)
     except KeyboardInterrupt as exc:
         code = 143 if isinstance(exc, Terminated) else 130
         err.print(Text(f"{'terminated' if code == 143 else 'interrupted'}: {target} was left as it was", style="bold red"))
         raise typer.Exit(code) from None
     except Exception as exc:  # a failure of ours or of ffmpeg: one clear line, not a traceback
+        from .aigc import LabelFormatError
         from .encode import EncodeError
+        from .label import LabelError
 
-        if not isinstance(exc, (EncodeError, OSError, RuntimeError)):
+        if not isinstance(exc, (EncodeError, OSError, RuntimeError, LabelError, LabelFormatError)):
             raise
         err.print(Text(f"error: build failed: {exc}", style="bold red"))
         raise typer.Exit(1) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
+    _print_notices(report.notices)
+    shown = report.span.shot_ids if report.span else [s.id for s in report.tracks.shots]
     if explain:
-        for shot in report.tracks.shots:
-            why = report.rendered.get(shot.id)
-            out.print(f"  {shot.id}: {'rendered: ' + why if why else 'reused from the cache'}")
-    t = report.tracks
-    out.print(f"wrote {target} ({t.duration:.1f} s, {t.frame_count} frames, {len(t.shots)} shot(s): "
+        for shot_id in shown:
+            why = report.rendered.get(shot_id)
+            out.print(f"  {shot_id}: {'rendered: ' + why if why else 'reused from the cache'}")
+    t = report.span or report.tracks
+    out.print(f"wrote {target} ({t.duration:.1f} s, {t.frame_count} frames, {len(shown)} shot(s): "
               f"{len(report.rendered)} rendered, {len(report.reused)} reused) and {target.with_suffix('.srt')}")
+
+
+@app.command("verify")
+def verify_command(
+    video: Annotated[Path, typer.Argument(help="The MP4 to check.", show_default=False)],
+    script: Annotated[Optional[Path], typer.Option("--script", help="Also check that the video was built from this script.")] = None,
+    record: Annotated[Optional[Path], typer.Option("--record", help="The creation record (default: [cyan]<video>.provenance.json[/cyan] beside it).")] = None,
+    format: Annotated[str, typer.Option("--format", help="[cyan]text[/cyan] or [cyan]json[/cyan].")] = "text",
+) -> None:
+    """Check a video's AI labels (visible and metadata), creation record and C2PA manifest; exit 1 on any failure."""
+    from .verify import verify
+
+    if format not in ("text", "json"):
+        raise typer.BadParameter("choose text or json", param_hint="--format")
+    try:
+        report = verify(video, script, record)
+    except FileNotFoundError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    sys.stdout.write(report.to_text() if format == "text" else json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("provenance")
+def provenance_command(
+    script: ScriptArg,
+    history: Annotated[bool, typer.Option("--history", help="Summarize the drafts in git: each revision and what it changed on screen.")] = False,
+    format: Annotated[str, typer.Option("--format", help="[cyan]text[/cyan] or [cyan]json[/cyan].")] = "text",
+    cache_dir: Annotated[Path, typer.Option(help="The shared cache (voices time each draft for --history).")] = Path(".sdc-cache"),
+) -> None:
+    """What the writer authored in a script (and, with --history, how its drafts evolved in git)."""
+    from . import provenance
+
+    if format not in ("text", "json"):
+        raise typer.BadParameter("choose text or json", param_hint="--format")
+    compiled = _compile(script)
+    data = provenance.summary(script, compiled.text, compiled.episode)
+    if history:
+        data["drafts"] = provenance.draft_history(script, api.BuildSettings(cache_dir=cache_dir))
+    sys.stdout.write(provenance.summary_text(data) if format == "text" else json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command("storyboard")
+def storyboard_command(
+    script: ScriptArg,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the contact sheet, the PDF and keyframes/ (default: build/<script>-storyboard).", show_default=False)] = None,
+    compare: Annotated[Optional[Path], typer.Option("--compare", help="Approved keyframes (a storyboard folder or its keyframes/): report the panels that changed; exit 1 if any did.", show_default=False)] = None,
+    tolerance: Annotated[float, typer.Option(min=0.0, max=1.0, help="With --compare: the fraction of a panel's pixels that may change (a pixel changes when a channel moves more than 16 levels).")] = 0.01,
+    panel: Annotated[str, typer.Option(help="Panel size, WIDTHxHEIGHT.")] = "480x270",
+    cache_dir: Annotated[Path, typer.Option(help="The shared cache (voices time the shots).")] = Path(".sdc-cache"),
+) -> None:
+    """Draw one keyframe per shot (and per major action) into a contact sheet PNG, a printable PDF and keyframes/."""
+    from . import storyboard as boards
+
+    width, height = _resolution(panel)
+    _compile(script)
+    if compare is not None and not compare.is_dir():
+        err.print(Text(f"error: no such folder of approved keyframes: {compare}", style="bold red"))
+        raise typer.Exit(1)
+    folder = output or Path("build") / f"{script.stem}-storyboard"
+    try:
+        board, images = boards.make(script, folder, (width, height), cache_dir=cache_dir)
+    except (OSError, RuntimeError) as exc:
+        err.print(Text(f"error: storyboard failed: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    out.print(f"wrote {board.sheet}, {board.pdf} and {len(board.keyframes)} keyframes in {board.folder} ({board.seconds:.1f} s)")
+    if compare is not None:
+        differences = boards.compare(images, boards.approved_images(compare), tolerance)
+        _print_comparison(differences, compare, tolerance)
+        if any(d.status != "same" for d in differences):
+            raise typer.Exit(1)
+
+
+def _print_comparison(differences, approved: Path, tolerance: float) -> None:
+    """One line per keyframe that is not as approved, then a count."""
+    styles = {"changed": "yellow", "added": "green", "removed": "red"}
+    for d in differences:
+        if d.status == "changed":
+            detail = d.note or f"{d.changed:.1%} of pixels changed, mean difference {d.mean_abs:.2f} levels"
+        elif d.status == "same":
+            continue
+        else:
+            detail = d.note
+        out.print(Text(f"  {d.status:<8} {d.name}: {detail}", style=styles[d.status]))
+    bad = sum(d.status != "same" for d in differences)
+    summary = f"{bad} of {len(differences)} keyframe(s) differ from {approved}" if bad else \
+        f"all {len(differences)} keyframes match {approved}"
+    out.print(f"{summary} (tolerance {tolerance:.1%} of pixels)")
+
+
+@app.command("watch")
+def watch_command(
+    script: ScriptArg,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The preview MP4 (default: build/<script>-preview.mp4).", show_default=False)] = None,
+    full: Annotated[bool, typer.Option("--full", help="Rebuild at full quality instead of the fast draft animatic.")] = False,
+    resolution: Annotated[Optional[str], typer.Option(help="Frame size, WIDTHxHEIGHT (default 480x270; 1280x720 with --full).", show_default=False)] = None,
+    cache_dir: Annotated[Path, typer.Option(help="The shared cache of voices and rendered shots.")] = Path(".sdc-cache"),
+    interval: Annotated[float, typer.Option(min=0.05, help="Seconds between looks at the files.")] = 0.3,
+) -> None:
+    """Rebuild the preview on every save, reusing every unchanged shot; Ctrl-C stops."""
+    from .watch import watch
+
+    _read(script)
+    width, height = _frame_size(resolution, not full)
+    target = output or Path("build") / f"{script.stem}-preview.mp4"
+    settings = api.BuildSettings(width=width, height=height, draft=not full, cache_dir=cache_dir)
+    out.print(f"watching {script}: the preview is {target}; Ctrl-C stops")
+    try:
+        watch(script, target, settings, _print_outcome, interval=interval)
+    except KeyboardInterrupt:
+        out.print("stopped watching")
+        raise typer.Exit(130) from None
+
+
+def _print_outcome(outcome) -> None:
+    """A rebuild's diagnostics as they appear, then one line: what it made, or why not."""
+    import time
+
+    print_diagnostics(list(outcome.diagnostics), outcome.text)
+    stamp = time.strftime("%H:%M:%S")
+    if outcome.ok:
+        r = outcome.report
+        out.print(f"[{stamp}] rebuilt {r.output} in {outcome.seconds:.1f} s: {len(r.rendered)} shot(s) rendered, "
+                  f"{len(r.reused)} reused")
+    else:
+        errors = sum(d.severity is Severity.ERROR for d in outcome.diagnostics)
+        why = outcome.error or f"{errors} error(s) in the script"
+        err.print(Text(f"[{stamp}] not rebuilt ({why}); the last preview stays", style="bold red"))
+
+
+@app.command("import")
+def import_command(
+    fountain: Annotated[Path, typer.Argument(help="The Fountain screenplay, e.g. [cyan]pilot.fountain[/cyan].", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The .play script to write (default: beside the Fountain file).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the .play script if it exists.")] = False,
+) -> None:
+    """Convert a Fountain screenplay into a .play script; report what needs the writer."""
+    from . import atomic
+    from .fountain import import_fountain
+
+    target = output or fountain.with_suffix(".play")
+    if not fountain.is_file():
+        _fail(f"no such Fountain file: {fountain}")
+    if target.exists() and not force:
+        _fail(f"{target} already exists (use --force to overwrite it)")
+    try:
+        play, report = import_fountain(fountain.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        _fail(f"{fountain} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    atomic.write_text(target, play)
+    sys.stdout.write(f"wrote {target} from {fountain}: " + report.render())
+
+
+def _fail(message: str) -> NoReturn:
+    """Print ``error: message`` and exit 1."""
+    err.print(Text(f"error: {message}", style="bold red"))
+    raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    script: ScriptArg,
+    fountain: Annotated[Optional[Path], typer.Option("--fountain", help="Write a Fountain screenplay here.")] = None,
+    otio_path: Annotated[Optional[Path], typer.Option("--otio", help="Write an OpenTimelineIO timeline here.")] = None,
+    edl: Annotated[Optional[Path], typer.Option("--edl", help="Write a CMX 3600 EDL of the shots here.")] = None,
+    fcpxml: Annotated[Optional[Path], typer.Option("--fcpxml", help="Write Final Cut Pro 7 XML here.")] = None,
+    media: Annotated[Optional[Path], typer.Option("--media", help="The built MP4 the timeline's clips point at (e.g. [cyan]build/ep01.mp4[/cyan]).")] = None,
+    fps: Annotated[int, typer.Option(min=1, max=120, help="Frames per second of the timeline (as built).")] = 30,
+    cache_dir: Annotated[Path, typer.Option(help="Where synthesized lines are cached (the timeline needs their timing).")] = Path(".sdc-cache"),
+) -> None:
+    """Write an episode for other tools: a Fountain screenplay, an OTIO timeline, an EDL, FCP XML."""
+    from . import atomic
+    from .fountain import export_fountain
+
+    timelines = {fmt: path for fmt, path in (("otio", otio_path), ("edl", edl), ("fcpxml", fcpxml)) if path}
+    if fountain is None and not timelines:
+        raise typer.BadParameter("name at least one of --fountain, --otio, --edl, --fcpxml", param_hint="--fountain")
+    compiled = _compile(script)
+    if fountain:
+        atomic.write_text(fountain, export_fountain(compiled.episode))
+        out.print(f"wrote {fountain}")
+    if timelines:
+        _export_timelines(compiled.episode, timelines, media, api.BuildSettings(fps=fps, cache_dir=cache_dir))
+
+
+def _export_timelines(episode: ir.Episode, targets: dict[str, Path], media: Optional[Path], settings: api.BuildSettings) -> None:
+    """Time the episode (voices from the cache) and write each timeline format asked for."""
+    from . import otio as timeline
+
+    tracks = api.schedule(episode, api.synthesize(episode, settings.cache_dir), settings)
+    for fmt, path in targets.items():
+        built = timeline.build_timeline(episode, tracks, timeline.media_url(media, path) if media else None)
+        try:
+            timeline.write(built, path, fmt)
+        except timeline.ExportError as exc:
+            _fail(str(exc))
+        out.print(f"wrote {path} ({len(tracks.shots)} shot(s), {len(tracks.cues)} line(s), {tracks.frame_count} frames at {tracks.fps} fps)")
+
+
+@app.command()
+def new(
+    folder: Annotated[Path, typer.Argument(help="The project folder to create, e.g. [cyan]my-show[/cyan].", show_default=False)],
+    title: Annotated[Optional[str], typer.Option(help="The show's title (default: from the folder name).")] = None,
+) -> None:
+    """Start a show: a shared cast, a first episode, .gitattributes, a CI workflow and a README."""
+    from .scaffold import ScaffoldError, scaffold
+
+    try:
+        files = scaffold(folder, title)
+    except ScaffoldError as exc:
+        _fail(str(exc))
+    out.print(f"created {folder}/ with " + ", ".join(str(p.relative_to(folder)) for p in files))
+    out.print(f"next: cd {folder} && sdc check episodes/ep01.play && sdc build episodes/ep01.play --draft")
 
 
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or trim the shared cache.")

@@ -39,6 +39,18 @@ class Span:
         return cls(source, token.line, token.column, end_line, end_col)
 
 
+# Every diagnostic's stable number, by name. Append only: a number, once given, is never reused.
+CODES: dict[str, int] = {name: i for i, name in enumerate((
+    "syntax", "encoding", "no-scenes", "unknown-field", "bad-format", "unknown-style", "unknown-engine",
+    "orphan-voice", "duplicate-character", "unknown-voice-setting", "bad-voice-value", "unknown-character",
+    "unknown-word", "duplicate-id", "unknown-time", "unknown-shot-size", "unknown-camera-term", "two-shot-subjects",
+    "unknown-action", "missing-target", "self-target", "unknown-target", "unknown-emotion", "bad-beat", "bad-duration",
+    "impossible-timing", "not-in-scene", "absent-addressee", "crossing-the-line", "fast-subtitle", "voice-language",
+    "empty-line", "unknown-sound", "bad-music", "use-cycle", "use-depth", "bad-use", "missing-file", "path-outside",
+    "use-scenes", "unknown-set",
+), start=1)}
+
+
 class Severity(str, enum.Enum):
     """How bad a diagnostic is; only errors stop a build."""
 
@@ -56,17 +68,22 @@ class Diagnostic:
     span: Span
     hint: str | None = None
 
+    @property
+    def number(self) -> str:
+        """The diagnostic's stable code as printed: ``E012`` for an error, ``W023`` for a warning."""
+        return f"{'E' if self.severity is Severity.ERROR else 'W'}{CODES.get(self.code, 0):03d}"
+
     def render(self, text: str | None) -> str:
         """Plain text: location and message, the source line, a caret, then the hint."""
         s = self.span
-        out = [f"{s.source}:{s.line}:{s.col}: {self.severity.value}[{self.code}]: {self.message}"]
+        out = [f"{s.source}:{s.line}:{s.col}: {self.severity.value}[{self.number}]: {self.message}"]
         line = _source_line(text, s.line)
         if line is not None:
             gutter = f"{s.line:>4} | "
             out.append(gutter + line.expandtabs(4))
             out.append(" " * (len(gutter) - 2) + "| " + _underline(line, s))
         if self.hint:
-            out.append(f"     = hint: {self.hint}")
+            out.append(f"     = help: {self.hint}")
         return "\n".join(out)
 
 

@@ -195,12 +195,21 @@ def _who(e) -> str:
 def _event_text(e) -> str:
     """An event as the writer would read it."""
     if isinstance(e, ir.Line):
-        return f"{e.speaker}{f' ({e.emotion})' if e.emotion != 'neutral' else ''}: {e.text}"
+        parens = [e.emotion] if e.emotion != "neutral" else []
+        parens += list(e.delivery) + ([f"to {e.to}"] if e.to else []) + ({"os": ["O.S."], "vo": ["V.O."]}.get(e.channel, []))
+        parens += [f"{e.rate:g}x"] if e.rate != 1.0 else []
+        said = f" ({', '.join(parens)})" if parens else ""
+        return f"{'& ' if e.overlap else ''}{e.speaker}{said}: {e.text}"
     if isinstance(e, ir.Action):
         verb = {"walk_to": "walks to", "turn_to": "turns to", "wave": "waves", "nod": "nods", "sit": "sits",
                 "stand": "stands up"}[e.verb]
         target = (e.target or "").replace("mark:", "the ")
-        return f"{e.actor} {verb}{' ' + target if target else ''}."
+        return f"{'& ' if e.overlap else ''}{e.actor} {verb}{' ' + target if target else ''}."
+    if isinstance(e, ir.Sound):
+        return f"SFX: {e.effect or repr(e.path)}"
+    if isinstance(e, ir.Music):
+        return f"MUSIC: {repr(e.path) if e.path else 'stop'}" + (f" fade in {e.fade_in:g}s" if e.fade_in else "") + \
+            (f" fade out {e.fade_out:g}s" if e.fade_out else "")
     return f"(beat {e.seconds:g}s)"
 
 
@@ -208,7 +217,10 @@ def _camera_text(c: ir.Camera) -> str:
     """A camera direction as the writer would read it ('(automatic) WIDE' when sdc chose it)."""
     size = c.size.replace("_", "-").upper()
     on = (" ON " if c.size != "two_shot" else " ") + " AND ".join(c.subjects) if c.subjects else ""
-    return ("" if c.explicit else "(automatic) ") + f"[{size}{on}]"
+    extra = ([c.angle.replace("_", " ").upper() + " ANGLE"] if c.angle != "eye" else []) + (["FROM BEHIND"] if c.reverse else [])
+    if c.move:
+        extra.append(c.move.kind.replace("_", " ").upper() + (f" {c.move.seconds:g}s" if c.move.seconds else ""))
+    return ("" if c.explicit else "(automatic) ") + f"[{size}{on}{''.join(', ' + x for x in extra)}]"
 
 
 # ---- changes -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -237,9 +237,14 @@ class SegmentWriter:
 
 
 def mux(
-    segments: Sequence[Path], audio_wav: Path, out: Path, settings: VideoSettings, *, audio_bitrate: str = "160k"
+    segments: Sequence[Path], audio_wav: Path, out: Path, settings: VideoSettings, *, audio_bitrate: str = "160k",
+    metadata: Mapping[str, str] | None = None,
 ) -> None:
-    """Join segments without re-encoding, add the WAV as AAC, and write ``out`` atomically."""
+    """Join segments without re-encoding, add the WAV as AAC, and write ``out`` atomically.
+
+    ``metadata`` keys go into ``moov/udta/meta`` (as ``mdta`` keys); each is read back from
+    the written file before it replaces ``out``, and a missing one is an EncodeError.
+    """
     segments = [Path(s) for s in segments]
     _check_inputs(segments, Path(audio_wav))
     durations = [_segment_duration(s, settings) for s in segments]
@@ -248,13 +253,19 @@ def mux(
     with tempfile.TemporaryDirectory(prefix="sdc-mux-") as workdir:
         listing = Path(workdir) / "segments.txt"
         listing.write_text(_concat_listing(segments, durations), encoding="utf-8")
-        cmd = mux_command(listing, Path(audio_wav), sum(durations), audio_bitrate)
-        _run_to(cmd, out, Path(workdir) / "ffmpeg.log")
+        cmd = mux_command(listing, Path(audio_wav), sum(durations), audio_bitrate, metadata)
+        _run_to(cmd, out, Path(workdir) / "ffmpeg.log", lambda written: _check_metadata(written, metadata or {}))
 
 
-def mux_command(listing: Path, audio_wav: Path, duration: float, bitrate: str) -> list[str]:
-    """ffmpeg command line for ``mux``; the output path is appended by the caller."""
+def mux_command(listing: Path, audio_wav: Path, duration: float, bitrate: str,
+                metadata: Mapping[str, str] | None = None) -> list[str]:
+    """ffmpeg command line for ``mux``; the output path is appended by the caller.
+
+    ``-map_metadata -1`` drops what the inputs carry; explicit ``-metadata`` keys still land,
+    but only with ``use_metadata_tags`` (without it the mov muxer silently drops unknown keys).
+    """
     seconds = f"{duration:.6f}"
+    tags = [arg for key, value in (metadata or {}).items() for arg in ("-metadata", f"{key}={value}")]
     return [
         ffmpeg_exe(), "-hide_banner", "-nostats", "-nostdin", "-y",
         "-f", "concat", "-safe", "0", "-i", str(listing),
@@ -262,9 +273,21 @@ def mux_command(listing: Path, audio_wav: Path, duration: float, bitrate: str) -
         "-map", "0:v:0", "-map", "1:a:0",
         "-c:v", "copy",
         "-af", f"apad=whole_dur={seconds}", "-c:a", "aac", "-b:a", bitrate, "-ar", "48000",
-        "-flags:a", "+bitexact", *_BITEXACT,
-        "-movflags", "+faststart", "-f", "mp4",
+        "-flags:a", "+bitexact", *_BITEXACT, *tags,
+        "-movflags", "+faststart+use_metadata_tags" if tags else "+faststart", "-f", "mp4",
     ]  # fmt: skip
+
+
+def _check_metadata(path: Path, metadata: Mapping[str, str]) -> None:
+    """Raise EncodeError unless every key of ``metadata`` reads back from ``path`` unchanged."""
+    if not metadata:
+        return
+    from .mp4meta import read_tags
+
+    found = read_tags(path)
+    lost = [key for key, value in metadata.items() if found.get(key) != value]
+    if lost:
+        raise EncodeError(f"ffmpeg did not write the metadata key(s) {', '.join(lost)} into {path.name}")
 
 
 def _check_inputs(segments: list[Path], audio_wav: Path) -> None:
@@ -302,14 +325,15 @@ def _concat_listing(segments: list[Path], durations: list[float]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _run_to(cmd: list[str], out: Path, log_path: Path) -> None:
-    """Run ffmpeg writing to a temp sibling of ``out``, then move it into place."""
+def _run_to(cmd: list[str], out: Path, log_path: Path, check: Callable[[Path], None] = lambda path: None) -> None:
+    """Run ffmpeg writing to a temp sibling of ``out``, ``check`` it, then move it into place."""
     tmp = _temp_sibling(out)
     try:
         with open(log_path, "w+b") as log:
             returncode = _run_logged([*cmd, str(tmp)], log)
             if returncode != 0:
                 raise EncodeError(f"writing {out} failed: ffmpeg exited with status {returncode}\n{_log_tail(log)}")
+        check(tmp)
         os.replace(tmp, out)
     finally:
         _unlink(tmp)

@@ -29,14 +29,17 @@ from .parser import GRAMMAR, normalise, parse
 from .transformer import to_ast
 
 # Grammar rules that are one line each; a ``_CAST`` token on its own is the cast header.
-STATEMENTS = frozenset({"field", "cast_member", "voice_settings", "scene_heading", "camera", "dialogue", "action", "beat"})
-CAST_KINDS = frozenset({"cast", "cast_member", "voice_settings"})
+STATEMENTS = frozenset({"field", "use", "cast_member", "voice_settings", "aliases", "scene_heading", "camera",
+                        "dialogue", "cue_block", "action", "beat", "transition", "present"})
+CAST_KINDS = frozenset({"cast", "cast_member", "voice_settings", "aliases"})
+INDENTED = frozenset({"voice_settings", "aliases"})  # lines that belong to the cast member above
 VOICE_INDENT = "  "
 # Screenplay convention varies here; the layout asked for none between a heading and its first shot.
 BLANK_AFTER_HEADING = True
 
 _TIGHT_BEFORE = frozenset({"_RPAR", "_RBRACK", "_STOP", "_COLON", "_COMMA", "_DASH"})
 _TIGHT_AFTER = frozenset({"_LPAR", "_LBRACK", "_DASH"})
+_NOTE_LINE = re.compile(r"\[\[.*?\]\]\s*(#.*)?$|(?i:note)\s*[:：]|注\s*[:：]")  # as the grammar's note lines
 _EXPLICIT_ID = re.compile(r"#[A-Za-z0-9][A-Za-z0-9_\-.]*")  # as the grammar's EXPLICIT_ID
 # Tokens whose inner runs of spaces carry no meaning: the compiler reads them spacing-blind.
 _WORDS = frozenset({"VERB", "DURATION", "ACTION_ARG"})
@@ -154,7 +157,16 @@ def _render(statement: Statement) -> str:
             gap = " "  # a blank token still counts; `：#1` would read as a comment, `： #1` is text
         out.append(gap + text)
         prev = tok
-    return (VOICE_INDENT if statement.kind == "voice_settings" else "") + "".join(out)
+    if statement.kind == "cue_block":
+        return _cue_block(statement.tokens[0])
+    return (VOICE_INDENT if statement.kind in INDENTED else "") + "".join(out)
+
+
+def _cue_block(tok: Token) -> str:
+    """A dialogue block: the cue line and each line under it, trimmed, one per line."""
+    first, *rest = str(tok).split("\n")
+    cue = re.sub(r"[ \t]*([(（])", lambda m: (" " if m.group(1) == "(" else "") + m.group(1), first.strip())
+    return "\n".join([cue] + [line.strip() for line in rest])
 
 
 def _token_text(tok: Token) -> str:
@@ -165,6 +177,8 @@ def _token_text(tok: Token) -> str:
         return re.sub(r"[ \t]+", "", tok)
     if tok.type in _WORDS:
         return _squash(tok)
+    if tok.type == "CAMERA_TEXT":  # `CLOSE ON MEI,  LOW ANGLE` -> `CLOSE ON MEI, LOW ANGLE`
+        return re.sub(r"[ \t]*([,;])[ \t]*", r"\1 ", re.sub(r"[ \t]*([，；、])[ \t]*", r"\1", _squash(tok)))
     # Only spaces and tabs are the grammar's to ignore: `stands\u3000up` is a verb and a target.
     return tok.strip() if tok.type in _FREE_TEXT else tok.strip(" \t")
 
@@ -193,11 +207,15 @@ def _layout(text: str, statements: dict[int, Statement]) -> Iterator[str]:
     lines = text.split("\n")
     pending: list[str] = []  # comment and blank lines since the last statement ('' = blank)
     prev: Statement | None = None
+    covered = 0  # the last line of a multi-line statement already printed
     for number, raw in enumerate(lines, 1):
+        if number <= covered:
+            continue
         statement = statements.get(number)
         if statement is None:
             pending.append(_comment_line(number, raw))
             continue
+        covered = statement.tokens[-1].end_line or number
         yield from _gap_lines(prev, statement, pending)
         last = statement.tokens[-1]
         yield _with_comment(_render(statement), _trailing_comment(text, statement), last.type == "_COLON" or _ends_in_dash(last))
@@ -208,7 +226,7 @@ def _layout(text: str, statements: dict[int, Statement]) -> Iterator[str]:
 def _comment_line(number: int, raw: str) -> str:
     """A line with no statement on it: a comment, or '' for a blank line."""
     line = raw.strip()
-    if line and not line.startswith("#"):
+    if line and not line.startswith("#") and not _NOTE_LINE.match(line):
         raise FormatError(f"line {number}: neither a statement nor a comment: {line!r} (a bug in sdc fmt)")
     return line
 
@@ -236,18 +254,33 @@ def _needs_blank(prev: Statement, nxt: Statement) -> bool:
     """True when the layout puts a blank line between these two statements."""
     if nxt.kind == "scene_heading" or nxt.kind == "cast":
         return True
+    if prev.kind == "cue_block":
+        return True  # a block ends at a blank line, so one always follows it
+    if prev.kind == "transition" and nxt.kind == "camera":
+        return False  # a transition opens the shot below it
     if nxt.kind == "camera":
         return prev.kind != "scene_heading" or BLANK_AFTER_HEADING
-    if prev.kind == "field":
-        return nxt.kind != "field"
+    if nxt.kind == "cue_block":
+        return True
+    if nxt.kind == "transition":  # FADE OUT closes the shot above; the others open the next
+        return _transition_kind(nxt) != "fade_out" and prev.kind != "scene_heading"
+    if prev.kind in ("field", "use"):
+        return nxt.kind not in ("field", "use")
     return prev.kind in CAST_KINDS and nxt.kind not in CAST_KINDS
+
+
+def _transition_kind(statement: Statement) -> str:
+    """What a transition statement does (``cut``, ``fade_out``...)."""
+    from .vocab import TRANSITIONS, key
+
+    return TRANSITIONS.get(key(statement.tokens[0]), "cut")
 
 
 def _trailing_comment(text: str, statement: Statement) -> str:
     """The ``# comment`` after a statement on its line, or ''."""
     end = statement.tokens[-1].end_pos
     rest = text[end:text.index("\n", end)].strip(" \t")
-    if rest and not rest.startswith("#"):
+    if rest and not rest.startswith(("#", "[[")):
         raise FormatError(f"line {statement.line}: unexpected text after the statement: {rest!r} (a bug in sdc fmt)")
     # Trim any other trailing space too, unless that would turn `#a\u3000` (a comment) into `#a` (an id).
     return rest if _EXPLICIT_ID.fullmatch(rest.rstrip()) else rest.rstrip()
@@ -282,6 +315,9 @@ def _shape(value):
     if isinstance(value, nodes.Action):
         argument = _squashed(value.argument) if value.argument and value.argument.text else None
         value = dataclasses.replace(value, verb=_squashed(value.verb), argument=argument)
+    if isinstance(value, nodes.Camera):
+        value = dataclasses.replace(value, size=_squashed(value.size), subjects=tuple(_squashed(w) for w in value.subjects),
+                                    modifiers=tuple(_squashed(w) for w in value.modifiers))
     if isinstance(value, nodes.Beat) and value.duration:
         value = dataclasses.replace(value, duration=_squashed(value.duration))
     if isinstance(value, nodes.Node):

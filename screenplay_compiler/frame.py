@@ -8,6 +8,7 @@ positive yaw turns it counter-clockwise seen from above, so its forward vector i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from .ir import Appearance, TimeOfDay
 
@@ -60,6 +61,29 @@ class SetState:
     time_of_day: TimeOfDay = "day"
 
 
+Anchor = Literal["top-left", "top-right", "bottom-left", "bottom-right", "top", "bottom"]
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """Text drawn over the finished 3D frame (an AI-content label, a burned-in subtitle).
+
+    ``height`` is the ink height of the tallest glyph as a fraction of the frame's shorter
+    side; ``margin`` the gap to the frame's edges and ``lift`` an extra vertical gap, in the same
+    unit. Lines wrap at
+    ``max_columns`` display columns (0: only when the text is wider than the frame).
+    """
+
+    text: str
+    anchor: Anchor = "top-left"
+    height: float = 0.06
+    color: tuple[int, int, int] = (255, 255, 255)
+    band: tuple[int, int, int, int] = (0, 0, 0, 208)  # RGBA of the box behind the text
+    margin: float = 0.03
+    max_columns: int = 0
+    lift: float = 0.0  # extra distance from the top or bottom edge (to clear another overlay)
+
+
 @dataclass(frozen=True)
 class FrameState:
     """Everything needed to draw one frame."""
@@ -67,3 +91,4 @@ class FrameState:
     set: SetState
     camera: CameraState
     actors: tuple[ActorState, ...] = ()
+    overlays: tuple[Overlay, ...] = ()

@@ -11,11 +11,19 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-IR_VERSION = "0.1"
+IR_VERSION = "0.2"
 
 Color = Annotated[str, Field(pattern=r"^#[0-9a-f]{6}$")]
 TimeOfDay = Literal["dawn", "day", "dusk", "night"]
-ShotSize = Literal["wide", "medium", "close", "two_shot"]
+ShotSize = Literal["extreme_wide", "wide", "full", "medium", "medium_close", "close", "extreme_close",
+                   "two_shot", "over_shoulder", "pov", "insert"]
+Angle = Literal["eye", "high", "low", "birds_eye", "worms_eye", "dutch"]
+MoveKind = Literal["static", "pan", "tilt", "dolly_in", "dolly_out", "truck", "orbit", "crane_up", "crane_down",
+                   "zoom_in", "zoom_out", "handheld", "follow"]
+Easing = Literal["linear", "ease_in", "ease_out", "ease_in_out"]
+TransitionKind = Literal["cut", "fade_in", "dissolve", "wipe"]
+Weather = Literal["clear", "rain", "fog", "snow"]
+Channel = Literal["on", "os", "vo"]
 Verb = Literal["walk_to", "turn_to", "wave", "nod", "sit", "stand"]
 
 
@@ -59,7 +67,9 @@ class Appearance(Node):
 class Voice(Node):
     """How a character is voiced: engine, model and per-character prosody."""
 
-    engine: Literal["piper"] = "piper"
+    engine: Literal["piper", "espeak", "gtts"] = "piper"
+    # piper: the bundled voice's name or a .onnx path relative to the script; espeak: a voice
+    # such as "cmn" or "en-us"; gtts: a language such as "zh-CN".
     model: str = "en_US-joe-medium"
     pitch_semitones: float = 0.0
     rate: float = 1.0
@@ -77,12 +87,32 @@ class Character(Node):
     source: Source
 
 
+class Move(Node):
+    """A camera move over the shot (or its first ``seconds`` when given)."""
+
+    kind: MoveKind
+    seconds: float | None = None
+    easing: Easing = "ease_in_out"
+    amount: float | None = None  # degrees for pan/tilt/orbit, metres for dolly/truck/crane, factor for zoom
+
+
 class Camera(Node):
     """The framing of a shot; ``explicit`` is False when the compiler chose it."""
 
     size: ShotSize
     subjects: tuple[str, ...] = ()
+    angle: Angle = "eye"
+    move: Move | None = None
+    reverse: bool = False  # from the far side of the line of action ("from behind", 越轴)
     explicit: bool = True
+    source: Source | None = None
+
+
+class Transition(Node):
+    """How a shot begins: a cut, or a fade/dissolve/wipe of ``seconds``."""
+
+    kind: TransitionKind = "cut"
+    seconds: float = 0.0
     source: Source | None = None
 
 
@@ -94,6 +124,12 @@ class Line(Node):
     speaker: str
     text: str
     emotion: str = "neutral"
+    delivery: tuple[str, ...] = ()  # e.g. ("whispering",): how it is said, beside the emotion
+    to: str | None = None  # the character it is addressed to, "(to JUN)"
+    channel: Channel = "on"  # on screen, off-screen (O.S.) or voice-over (V.O.)
+    overlap: bool = False  # starts together with the previous line
+    rate: float = 1.0  # the writer's speed for this line, times the character's rate
+    language: str = "en"  # the language of the text ("zh" for Chinese)
     source: Source
 
 
@@ -105,6 +141,7 @@ class Action(Node):
     actor: str
     verb: Verb
     target: str | None = None
+    overlap: bool = False  # starts together with the previous event
     source: Source
 
 
@@ -117,7 +154,30 @@ class Pause(Node):
     source: Source
 
 
-Event = Annotated[Union[Line, Action, Pause], Field(discriminator="kind")]
+class Sound(Node):
+    """A sound effect: ``effect`` from the built-in library, or a user file at ``path``."""
+
+    kind: Literal["sound"] = "sound"
+    id: str
+    effect: str | None = None
+    path: str | None = None  # relative to the script's folder
+    gain_db: float = 0.0
+    source: Source
+
+
+class Music(Node):
+    """Music from here on: a file to play (looped) or, with no ``path``, stop what plays."""
+
+    kind: Literal["music"] = "music"
+    id: str
+    path: str | None = None
+    fade_in: float = 0.0
+    fade_out: float = 0.0
+    gain_db: float = 0.0
+    source: Source
+
+
+Event = Annotated[Union[Line, Action, Pause, Sound, Music], Field(discriminator="kind")]
 
 
 class Shot(Node):
@@ -127,6 +187,9 @@ class Shot(Node):
     scene: str
     camera: Camera
     events: tuple[Event, ...]
+    transition: Transition = Transition()
+    fade_out: float = 0.0  # seconds of fade to black at the shot's end (FADE OUT.)
+    duration: float | None = None  # the writer's minimum length of the shot in seconds
 
 
 class Scene(Node):
@@ -138,6 +201,7 @@ class Scene(Node):
     interior: bool
     set: str
     time_of_day: TimeOfDay
+    weather: Weather = "clear"
     cast: tuple[str, ...]
     source: Source
 
@@ -149,7 +213,13 @@ class Episode(Node):
     source: str
     title: str
     author: str = ""
+    episode: str = ""
     language: str = "en"
+    producer: str = ""  # the AIGC content-producer code (GB 45438), from the title block
+    style: Literal["realistic", "toon"] = "realistic"
+    width: int | None = None  # the title block's Format; None = the build's default
+    height: int | None = None
+    fps: int | None = None
     characters: tuple[Character, ...]
     scenes: tuple[Scene, ...]
     shots: tuple[Shot, ...]

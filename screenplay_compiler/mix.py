@@ -1,4 +1,9 @@
-"""Audio mix stage: place line audio on a stereo timeline and write a 16-bit WAV."""
+"""Audio mix stage: dialogue, effects, footsteps, music and room tone on a stereo timeline,
+mastered to -16 LUFS / -1 dBTP, and written as a 16-bit WAV.
+
+:func:`mix` is the plain line mixer (peak-normalised) that previews use; :func:`mix_episode`
+makes the finished soundtrack of a build.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,20 @@ import hashlib
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 import numpy as np
 
-from . import atomic
+from . import atomic, dsp, ir
 
 from .voice import LineAudio, db_to_gain, resample
+
+if TYPE_CHECKING:
+    from .tracks import Tracks
 
 MIX_RATE = 48000
 CEILING_DBFS = -1.0
 MAX_BOOST_DB = 12.0  # quiet mixes are raised at most this much, so whispers stay whispers
-_OVERSAMPLE = 4
-_PEAK_WINDOWS = 32
-_PEAK_HALF_WIDTH = 32
 
 
 @dataclass(frozen=True)
@@ -49,46 +54,10 @@ def _add(out: np.ndarray, samples: np.ndarray, offset: int, gains: tuple[float, 
 
 
 def true_peak(samples: np.ndarray) -> float:
-    """Peak including inter-sample overs: 4x oversampling of the loudest blocks of each channel."""
-    frames = np.asarray(samples, np.float64).reshape(len(samples), -1)
-    if frames.size == 0:
-        return 0.0
-    return max(_channel_true_peak(frames[:, ch]) for ch in range(frames.shape[1]))
+    """Peak including inter-sample overs (4x band-limited oversampling of every channel)."""
+    from .loudness import true_peak as measure
 
-
-def _channel_true_peak(x: np.ndarray) -> float:
-    """True-peak estimate of one channel."""
-    block = 2 * _PEAK_HALF_WIDTH
-    n_blocks = -(-len(x) // block)
-    padded = np.zeros(n_blocks * block)
-    padded[: len(x)] = x
-    block_peaks = np.abs(padded).reshape(n_blocks, block).max(axis=1)
-    top = np.argpartition(block_peaks, -min(_PEAK_WINDOWS, n_blocks))[-_PEAK_WINDOWS:]
-    peak = float(block_peaks.max())
-    for b in top:
-        lo, hi = max(0, b * block - block), min(len(x), (b + 2) * block)
-        window = x[lo:hi] * _edge_taper(hi - lo, block)  # no wrap-around step at the edges
-        peak = max(peak, float(np.abs(_upsample(window, _OVERSAMPLE)).max()))
-    return peak
-
-
-def _edge_taper(n: int, ramp: int) -> np.ndarray:
-    """Ones with raised-cosine ramps of ``ramp`` samples at both ends."""
-    w = np.ones(n)
-    r = min(ramp, n // 2)
-    if r:
-        up = 0.5 - 0.5 * np.cos(np.linspace(0.0, np.pi, r))
-        w[:r], w[n - r :] = up, up[::-1]
-    return w
-
-
-def _upsample(x: np.ndarray, factor: int) -> np.ndarray:
-    """FFT (band-limited) upsampling of a short window by an integer factor."""
-    n = len(x)
-    spec = np.fft.rfft(x.astype(np.float64))
-    out = np.zeros(n * factor // 2 + 1, np.complex128)
-    out[: len(spec)] = spec
-    return np.fft.irfft(out, n=n * factor) * factor
+    return measure(samples)
 
 
 def normalize(samples: np.ndarray) -> np.ndarray:
@@ -109,6 +78,129 @@ def mix(placements: Sequence[Placement], duration: float, sample_rate: int = MIX
         gain = db_to_gain(p.gain_db)
         _add(out, samples, int(round(p.start * sample_rate)), (left * gain, right * gain))
     return np.clip(normalize(out), -1.0, 1.0).astype(np.float32)
+
+
+# ------------------------------------------------------------ the soundtrack
+
+OS_LOWPASS_HZ = 2500.0
+OS_GAIN_DB = -6.0
+OS_WET = 0.45
+VO_GAIN_DB = 2.0
+VO_PROXIMITY = 0.26  # +2 dB below ~250 Hz: a voice close to the microphone
+FOOTSTEP_DBFS = -22.0
+USER_SFX_PEAK_DBFS = -12.0
+CODEC_HEADROOM_DB = 0.5  # AAC and MP3 overshoot a little: master to -1.5 dBTP so the files stay under -1
+
+
+def _add_stereo(out: np.ndarray, stereo: np.ndarray, offset: int) -> None:
+    """Add an (n, 2) block into ``out`` at ``offset``, cutting what falls outside."""
+    lo, hi = max(offset, 0), min(offset + len(stereo), len(out))
+    if hi > lo:
+        out[lo:hi] += stereo[lo - offset : hi - offset]
+
+
+def _room_response(seed: str, seconds: float = 0.6, rt60: float = 0.5) -> np.ndarray:
+    """A small room's stereo impulse response: 12 ms pre-delay, then decaying, darkening noise."""
+    rng = dsp.seeded_rng("room", seed)
+    n, pre = int(seconds * MIX_RATE), int(0.012 * MIX_RATE)
+    t = np.arange(n - pre) / MIX_RATE
+    tail = rng.standard_normal((n - pre, 2)) * np.exp(-6.91 * t / rt60)[:, None]
+    tail = dsp.lowpass(tail, 4000.0, MIX_RATE)
+    tail /= np.sqrt(np.sum(tail**2, axis=0, keepdims=True))
+    return np.vstack([np.zeros((pre, 2)), tail])
+
+
+def treat(samples: np.ndarray, channel: str, pan: float, seed: str) -> np.ndarray:
+    """A line's mono samples as stereo for its channel: on screen (panned), off screen (O.S.:
+    muffled, further away, in the room) or voice-over (V.O.: dry, centred, close)."""
+    x = np.asarray(samples, np.float64)
+    if channel == "vo":
+        x = (x + VO_PROXIMITY * dsp.lowpass(x, 250.0, MIX_RATE)) * db_to_gain(VO_GAIN_DB)
+        return np.outer(x, pan_gains(0.0))
+    if channel == "os":
+        ir_ = _room_response(seed)
+        x = dsp.lowpass(dsp.lowpass(x, OS_LOWPASS_HZ, MIX_RATE), OS_LOWPASS_HZ, MIX_RATE) * db_to_gain(OS_GAIN_DB)
+        dry = np.outer(np.pad(x, (0, len(ir_))), pan_gains(pan))
+        wet = np.stack([dsp.fft_convolve(np.pad(x, (0, len(ir_))), ir_[:, c]) for c in range(2)], axis=1)
+        return dry * (1.0 - OS_WET) + wet * OS_WET
+    return np.outer(x, pan_gains(pan))
+
+
+def dialogue(episode: ir.Episode, tracks: "Tracks", audio: Mapping[str, LineAudio], n: int):
+    """Every line placed and treated, and the (start, end) seconds each is heard."""
+    lines = {e.id: e for shot in episode.shots for e in shot.events if isinstance(e, ir.Line)}
+    out, spoken = np.zeros((n, 2)), []
+    for p in tracks.audio:
+        clip = audio[p.line_id]
+        channel = lines[p.line_id].channel if p.line_id in lines else "on"
+        samples = resample(clip.samples, clip.sample_rate, MIX_RATE) * db_to_gain(p.gain_db)
+        _add_stereo(out, treat(samples, channel, p.pan, p.line_id), int(round(p.start * MIX_RATE)))
+        spoken.append((p.start, p.start + clip.duration))
+    return out, spoken
+
+
+def footstep_times(clip) -> list[float]:
+    """When the feet land during a walk clip: as the gait puts each heel down (a quarter
+    stride in, then every half stride), so steps match the animation."""
+    from .tracks import STRIDE
+
+    if clip.distance <= 0 or clip.end <= clip.start:
+        return []
+    steps = int((clip.distance / STRIDE - 0.25) / 0.5 + 1e-9) + 1
+    return [clip.start + (STRIDE * (0.25 + 0.5 * k) / clip.distance) * (clip.end - clip.start) for k in range(steps)]
+
+
+def footsteps(tracks: "Tracks", n: int) -> np.ndarray:
+    """Footsteps for every walk, on the surface of the scene's set."""
+    from .sfx import SURFACE_FOR_SET, footstep
+
+    out = np.zeros((n, 2))
+    for scene in tracks.scenes:
+        surface = SURFACE_FOR_SET.get(scene.set, "stone")
+        for actor in scene.actors:
+            walks = [c for c in actor.clips if c.kind == "walk"]
+            for i, t in enumerate(t for c in walks for t in footstep_times(c)):
+                step = footstep(surface, i + len(actor.name)) * db_to_gain(FOOTSTEP_DBFS - 3.0 * (i % 2))
+                _add_stereo(out, np.outer(step, pan_gains(0.0)), int(round(t * MIX_RATE)))
+    return out
+
+
+def effects(tracks: "Tracks", base_dir: Path | None, n: int) -> np.ndarray:
+    """The script's sound effects: library effects (centred) and user files (as recorded)."""
+    from . import sfx
+
+    out = np.zeros((n, 2))
+    for p in tracks.sounds:
+        if p.kind != "sound":
+            continue
+        x = np.outer(sfx.render(p.effect), pan_gains(0.0)) if p.effect else _levelled_file(sfx.load(p.path, base_dir))
+        _add_stereo(out, x * db_to_gain(p.gain_db), int(round(p.start * MIX_RATE)))
+    return out
+
+
+def _levelled_file(x: np.ndarray) -> np.ndarray:
+    """A user's sound file at the library's reference peak (files come at any level)."""
+    peak = float(np.abs(x).max()) if x.size else 0.0
+    return x * (db_to_gain(USER_SFX_PEAK_DBFS) / peak) if peak > 0 else x
+
+
+def mix_episode(episode: ir.Episode, tracks: "Tracks", audio: Mapping[str, LineAudio],
+                base_dir: Path | None = None) -> np.ndarray:
+    """The finished stereo soundtrack: dialogue over effects, footsteps, ducked music and room tone,
+    mastered to -16 LUFS integrated with true peaks at or below -1.5 dBTP (-1 after AAC/MP3)."""
+    from . import ambience
+    from .loudness import master
+
+    n = max(0, int(round(tracks.duration * MIX_RATE)))
+    speech, spoken = dialogue(episode, tracks, audio, n)
+    amount = ambience.speech_amount(spoken, n)
+    music = ambience.music_bed([p for p in tracks.sounds if p.kind == "music"], base_dir, n)
+    room = ambience.room_tone(episode, [(s.id, s.start, s.end) for s in tracks.scenes], n)
+    beds = music * ambience.duck_gain(amount, ambience.MUSIC_DUCK_DB)[:, None] + \
+        room * ambience.duck_gain(amount, ambience.AMBIENCE_DUCK_DB)[:, None]
+    total = speech + effects(tracks, base_dir, n) + footsteps(tracks, n) + beds
+    mastered = master(total, MIX_RATE, ceiling_dbtp=CEILING_DBFS - CODEC_HEADROOM_DB)
+    return np.clip(mastered, -1.0, 1.0).astype(np.float32)
 
 
 def _dither_seed(samples: np.ndarray) -> int:

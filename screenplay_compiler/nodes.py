@@ -30,11 +30,18 @@ class Field(Node):
 
 
 @dataclass(frozen=True)
+class Use(Node):
+    """``use "cast.play"``: take the cast (and title fields) of another script."""
+
+    path: Word
+
+
+@dataclass(frozen=True)
 class VoiceParam(Node):
     """One voice setting: ``pitch +2``."""
 
     key: Word
-    value: Word
+    value: Word | None
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,17 @@ class CastMember(Node):
 
 
 @dataclass(frozen=True)
-class CastBlock(Node):
-    """The cast list: members and voice lines, in script order."""
+class Aliases(Node):
+    """``aka: XIAOMEI, 小美``: other names the cast member above may be called by."""
 
-    items: tuple[CastMember | VoiceSettings, ...]
+    names: tuple[Word, ...]
+
+
+@dataclass(frozen=True)
+class CastBlock(Node):
+    """The cast list: members, voice lines and aliases, in script order."""
+
+    items: tuple[CastMember | VoiceSettings | Aliases, ...]
 
 
 @dataclass(frozen=True)
@@ -71,29 +85,61 @@ class SceneHeading(Node):
 
 @dataclass(frozen=True)
 class Camera(Node):
-    """``[CLOSE ON MEI]``: a shot size and the characters it is on."""
+    """``[CLOSE ON MEI, LOW ANGLE, DOLLY IN 2s]``: a shot size, the words after it, then
+    comma-separated modifiers (angle, move, duration); lowering sorts names from terms."""
 
     size: Word
     subjects: tuple[Word, ...]
+    modifiers: tuple[Word, ...] = ()
     explicit_id: Word | None = None
 
 
 @dataclass(frozen=True)
 class Dialogue(Node):
-    """``MEI (worried): The bridge is out.``."""
+    """``MEI (worried, to JUN): The bridge is out.``, or one speech of a cue block.
+
+    ``parentheticals``: each ``(...)`` group as written (emotion, delivery, O.S./V.O., to X);
+    ``with_previous``: the line began with ``&`` and starts together with what came before.
+    """
 
     speaker: Word
-    parenthetical: Word | None
+    parentheticals: tuple[Word, ...]
     text: str
+    with_previous: bool = False
 
 
 @dataclass(frozen=True)
 class Action(Node):
-    """``MEI walks to JUN.``: actor, verb and the rest of the sentence."""
+    """``MEI walks to JUN.``: actor(s), verb and the rest of the sentence."""
 
     actor: Word
     verb: Word
     argument: Word | None
+    others: tuple[Word, ...] = ()  # `MEI and JUN sit.`: the rest of the actors
+    with_previous: bool = False
+
+
+@dataclass(frozen=True)
+class SoundCue(Node):
+    """``SFX: door slams`` / ``MUSIC: "theme.mp3" fade in 2s``: the cue's kind and its words."""
+
+    kind: str  # "sfx" or "music"
+    text: Word
+
+
+@dataclass(frozen=True)
+class Transition(Node):
+    """``DISSOLVE TO 2s:``: how the next shot begins (``FADE OUT.``: how this one ends)."""
+
+    word: Word
+    duration: Word | None
+
+
+@dataclass(frozen=True)
+class Present(Node):
+    """``PRESENT: MEI, JUN``: who is in the scene."""
+
+    names: tuple[Word, ...]
 
 
 @dataclass(frozen=True)
@@ -104,7 +150,7 @@ class Beat(Node):
     duration: Word | None
 
 
-SceneItem = Camera | Dialogue | Action | Beat
+SceneItem = Camera | Dialogue | Action | Beat | SoundCue | Transition | Present
 
 
 @dataclass(frozen=True)
@@ -122,3 +168,4 @@ class Script(Node):
     fields: tuple[Field, ...]
     cast: CastBlock | None
     scenes: tuple[Scene, ...]
+    uses: tuple[Use, ...] = ()

@@ -46,7 +46,8 @@ EXPECTED_WORDS = {
 def grammar() -> Lark:
     """The compiled LALR parser (built once per process)."""
     text = GRAMMAR.read_text(encoding="utf-8")
-    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False)
+    # cache=True: lark keeps the built tables in the temp folder, keyed by grammar and options
+    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False, cache=True)
 
 
 def normalise(text: str) -> str:
@@ -58,21 +59,29 @@ def normalise(text: str) -> str:
 def parse(text: str, source: str = "<script>") -> Tree:
     """Parse ``text``; raise CompileError with every syntax error found (up to a limit)."""
     text = normalise(text)
+    tree, found = parse_recovering(text, source)
+    if found:
+        raise CompileError(found, {source: text})
+    return tree
+
+
+def parse_recovering(text: str, source: str = "<script>") -> tuple[Tree | None, list[Diagnostic]]:
+    """Parse ``text``, blanking each line with a syntax error and trying again.
+
+    Returns the tree of what remained (None when nothing parsed) and the syntax errors, so
+    the later stages can still report their own errors about the lines that did parse.
+    """
+    text = normalise(text)
     found: list[Diagnostic] = []
     attempt = text
     while True:
         try:
-            tree = grammar().parse(attempt)
+            return grammar().parse(attempt), _unique(found)
         except UnexpectedInput as exc:
             found.append(syntax_diagnostic(exc, text, source))
             attempt = _blank_line(attempt, exc.line if exc.line > 0 else attempt.count("\n"))
             if len(found) >= MAX_SYNTAX_ERRORS or attempt.strip() == "":
-                break
-            continue
-        if not found:
-            return tree
-        break
-    raise CompileError(_unique(found), {source: text})
+                return None, _unique(found)
 
 
 def _unique(found: list[Diagnostic]) -> list[Diagnostic]:

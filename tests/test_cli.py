@@ -27,13 +27,13 @@ def test_check_ok():
 def test_ir_prints_canonical_json():
     result = run("ir", str(ROOT / "examples" / "the-bridge.play"))
     data = json.loads(result.stdout)
-    assert result.exit_code == 0 and data["ir_version"] == "0.1" and data["title"] == "The Bridge"
+    assert result.exit_code == 0 and data["ir_version"] == "0.2" and data["title"] == "The Bridge"
 
 
 @pytest.mark.parametrize("name,expect", [
-    ("garbage.play", "garbage.play:2:1: error[syntax]"),
-    ("truncated.play", "truncated.play:18:15: error[syntax]: nothing after ':'"),
-    ("unknown-character.play", "unknown-character.play:6:1: error[unknown-character]: unknown character 'MEE'"),
+    ("garbage.play", "garbage.play:2:1: error[E001]"),
+    ("truncated.play", "truncated.play:18:15: error[E001]: nothing after ':'"),
+    ("unknown-character.play", "unknown-character.play:6:1: error[E012]: unknown character 'MEE'"),
 ])
 def test_broken_scripts_give_located_diagnostics(name, expect):
     result = run("check", str(BROKEN / name))
@@ -88,7 +88,8 @@ def test_season_build_cache_stats_and_prune(tmp_path):
     result = run("build", str(season), "--out-dir", str(tmp_path / "out"), "--resolution", "160x90", "--fps", "8",
                  "--cache-dir", cache, "-j", "1", "--explain")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ep1.mp4", "ep1.srt", "ep1.vtt", "ep2.mp4", "ep2.srt", "ep2.vtt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ep1.mp4", "ep1.provenance.json", "ep1.srt", "ep1.vtt",
+                                                                  "ep2.mp4", "ep2.provenance.json", "ep2.srt", "ep2.vtt"]
     assert result.stdout.count("rendered: new shot") == 2
     stats = run("cache", "stats", "--cache-dir", cache)
     assert stats.exit_code == 0 and "segments" in stats.stdout and "voice" in stats.stdout
@@ -106,12 +107,12 @@ def test_output_option_names_one_file(tmp_path):
 def test_check_formats_for_tools_and_ci(tmp_path):
     broken = str(BROKEN / "unknown-character.play")
     data = json.loads(run("check", "--format", "json", broken).stdout)
-    assert [(d["line"], d["col"], d["code"], d["hint"]) for d in data] == [
-        (6, 1, "unknown-character", "did you mean 'MEI'?"), (7, 11, "unknown-character", "did you mean 'JUN'?")]
+    assert [(d["line"], d["col"], d["code"], d["name"], d["hint"]) for d in data] == [
+        (6, 1, "E012", "unknown-character", "did you mean 'MEI'?"), (7, 11, "E012", "unknown-character", "did you mean 'JUN'?")]
     github = run("check", "--format", "github", broken, str(ROOT / "examples" / "the-bridge.play"))
     assert github.exit_code == 1
     assert github.stdout.splitlines()[0] == (f"::error file={broken},line=6,col=1,endLine=6,endColumn=4,"
-                                             "title=sdc unknown-character::unknown character 'MEE' (did you mean 'MEI'?)")
+                                             "title=sdc E012 unknown-character::unknown character 'MEE' (did you mean 'MEI'?)")
     assert run("check", "--format", "yaml", broken).exit_code == 2
 
 
@@ -120,7 +121,7 @@ def test_strict_makes_warnings_fail(tmp_path):
     script.write_text("CAST\nMEI: woman, wierd hat\nEXT. STREET\nMEI: hi\n", encoding="utf-8")
     assert run("check", str(script)).exit_code == 0
     strict = run("check", "--strict", "--format", "json", str(script))
-    assert strict.exit_code == 1 and json.loads(strict.stdout)[0]["code"] == "unknown-word"
+    assert strict.exit_code == 1 and json.loads(strict.stdout)[0]["name"] == "unknown-word"
 
 
 def test_build_without_egl_is_a_clear_error(tmp_path, monkeypatch):
@@ -141,3 +142,16 @@ def test_build_without_egl_is_a_clear_error(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "cannot create an offscreen OpenGL 3.3 context through EGL (eglGetDisplay failed)" in result.stderr
     assert "apt-get install -y libegl1" in result.stderr and not (tmp_path / "x.mp4").exists()
+
+
+def test_building_a_folder_skips_the_cast_file_and_takes_the_scripts_format(tmp_path):
+    season = tmp_path / "season"
+    season.mkdir()
+    (season / "cast.play").write_text("CAST\nMEI: woman, red coat\n", encoding="utf-8")
+    (season / "ep1.play").write_text('use "cast.play"\nFormat: 96x160 8fps\n\nEXT. PARK - DUSK\nMEI: Hi.\n', encoding="utf-8")
+    result = run("build", str(season), "--out-dir", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"))
+    assert result.exit_code == 0, result.stderr
+    assert "cast.play: skipped: no scenes" in result.stderr and not (tmp_path / "out" / "cast.mp4").exists()
+    from screenplay_compiler.probe import probe
+    video = probe(tmp_path / "out" / "ep1.mp4").first("video")
+    assert (video.width, video.height, round(video.fps)) == (96, 160, 8)

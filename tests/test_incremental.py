@@ -118,4 +118,4 @@ def test_sigkill_at_a_random_moment_then_rebuild_gives_the_same_bytes(project, t
     assert not out.exists() or out.read_bytes() == reference  # never a half-written video
     subprocess.run(cmd, check=True, capture_output=True)
     assert out.read_bytes() == reference
-    assert sorted(p.name for p in out.parent.iterdir()) == ["ep.mp4", "ep.srt", "ep.vtt"]  # the killed build's scratch is swept
+    assert sorted(p.name for p in out.parent.iterdir()) == ["ep.mp4", "ep.provenance.json", "ep.srt", "ep.vtt"]  # the killed build's scratch is swept

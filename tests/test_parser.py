@@ -22,6 +22,14 @@ def errors(text: str) -> list:
     return info.value.diagnostics
 
 
+def all_errors(text: str) -> list:
+    """Every diagnostic of a compile: syntax errors and the later stages' errors together."""
+    from screenplay_compiler.api import compile_text
+    with pytest.raises(CompileError) as info:
+        compile_text(text, "t.play")
+    return info.value.diagnostics
+
+
 class TestGrammar:
     def test_grammar_ships_inside_the_package(self):
         assert GRAMMAR.is_file() and "dialogue" in GRAMMAR.read_text(encoding="utf-8")
@@ -37,7 +45,7 @@ class TestGrammar:
         assert [type(i).__name__ for i in items] == ["Camera", "Dialogue", "Beat", "Action", "Action"]
         cam, line, beat, walk, nod = items
         assert cam.size.text == "CLOSE" and [s.text for s in cam.subjects] == ["MEI"]
-        assert (line.speaker.text, line.parenthetical.text, line.text) == ("MEI", "worried", "The bridge is out.")
+        assert (line.speaker.text, line.parentheticals[0].text, line.text) == ("MEI", "worried", "The bridge is out.")
         assert beat.duration.text == "1.5s"
         assert (walk.verb.text, walk.argument.text) == ("walks", "to MEI")
         assert nod.argument is None
@@ -45,14 +53,14 @@ class TestGrammar:
     def test_spans_point_at_the_words(self):
         script = build_ast(HEADER + "MEI (worried): Hello.\n", "t")
         line = script.scenes[0].items[0]
-        assert (line.span.line, line.speaker.span.col, line.parenthetical.span.col) == (6, 1, 6)
+        assert (line.span.line, line.speaker.span.col, line.parentheticals[0].span.col) == (6, 1, 6)
 
     def test_chinese_script_with_full_width_punctuation(self):
         text = "标题：断桥\n角色\n美：年轻女子，红色外套\n外景 古桥 - 黎明\n【特写 美】\n美（担心）：桥断了。\n（停顿 2秒）\n美 挥手。\n"
         script = build_ast(text, "t")
         cam, line, beat, wave = script.scenes[0].items
         assert cam.size.text == "特写" and cam.subjects[0].text == "美"
-        assert (line.speaker.text, line.parenthetical.text, line.text) == ("美", "担心", "桥断了。")
+        assert (line.speaker.text, line.parentheticals[0].text, line.text) == ("美", "担心", "桥断了。")
         assert beat.duration.text == "2秒" and wave.verb.text == "挥手"
 
     def test_comments_blank_lines_crlf_and_bom(self):
@@ -94,7 +102,7 @@ class TestSyntaxDiagnostics:
 
     def test_several_errors_in_one_run(self):
         text = HEADER + "[CLOSUP ON MEI]\nmei: hi\nMEI (worried: hi\nMEI:\n(bet 2s)\n"
-        found = errors(text)
+        found = all_errors(text)
         assert [d.span.line for d in found] == [6, 7, 8, 9, 10]
         assert found[0].hint == "did you mean 'CLOSE-UP'?"
         assert "CAPITALS" in found[1].message and found[1].hint == "write 'MEI'"
@@ -103,25 +111,25 @@ class TestSyntaxDiagnostics:
         assert found[4].hint == "did you mean 'beat'?"
 
     def test_rendering_has_location_line_and_caret(self):
-        (d,) = errors(HEADER + "[CLOSUP ON MEI]\n")
+        (d,) = all_errors(HEADER + "[CLOSUP ON MEI]\n")
         text = d.render(HEADER + "[CLOSUP ON MEI]\n")
-        assert text.splitlines()[0] == "t.play:6:2: error[syntax]: unknown shot size 'CLOSUP'"
+        assert text.splitlines()[0] == "t.play:6:2: error[E016]: unknown shot size 'CLOSUP'"
         assert text.splitlines()[1].endswith("| [CLOSUP ON MEI]")
         caret = text.splitlines()[2]
         assert caret.index("^") == text.splitlines()[1].index("CLOSUP")
 
     def test_line_numbers_count_only_line_breaks(self):
         text = "CAST\rMEI: girl\x0c\u2028\rEXT. BRIDGE\r\n[CLOSUP]\n"
-        (d,) = errors(text)
+        (d,) = all_errors(text)
         assert d.span.line == 4 and d.render(normalise(text)).splitlines()[1].endswith("| [CLOSUP]")
 
     def test_caret_counts_wide_characters_as_two_columns(self):
-        text = "角色\n美：女子\n俊：男子\n外景 古桥\n【特写 美 俊】\n"
-        (d,) = errors(text)
-        assert (d.span.line, d.span.col) == (5, 7)  # a second name needs 和 between
+        text = "角色\n美：女子\n俊：男子\n外景 古桥\n【特写 美 小明】\n"
+        (d,) = all_errors(text)
+        assert (d.span.line, d.span.col) == (5, 7) and d.code == "unknown-character"
         caret = d.render(text).splitlines()[2]
         assert caret.index("^") - caret.index("|") == 2 + len("【特写 美 ") + 4  # five wide characters
-        assert caret.endswith("^~")  # 俊 is two columns wide
+        assert caret.endswith("^~~~")  # 小明 is four columns wide
 
     def test_dialogue_before_any_scene(self):
         (d,) = errors("CAST\nMEI: girl\n[WIDE]\n")
@@ -148,6 +156,6 @@ class TestFuzz:
     def test_generated_dialogue_round_trips(self, lines):
         body = "".join(f"{n}{f' ({e})' if e else ''}: {t}\n" for n, e, t in lines)
         script = build_ast("CAST\nMEI: a\nJUN: b\nOLD-WANG: c\n美: d\n俊: e\nEXT. BRIDGE - DAY\n" + body, "f")
-        got = [(d.speaker.text, d.parenthetical.text if d.parenthetical else "", d.text) for d in script.scenes[0].items]
+        got = [(d.speaker.text, d.parentheticals[0].text if d.parentheticals else "", d.text) for d in script.scenes[0].items]
         assert got == [(n, e, t.strip()) for n, e, t in lines]
         assert all(isinstance(d, nodes.Dialogue) for d in script.scenes[0].items)

@@ -16,6 +16,7 @@ from .geometry import VERTEX_ATTRIBUTES, VERTEX_FORMAT, rot_y, translate
 from .lighting import Lighting, lighting_for
 from .scenery import Scenery, build_scenery, build_sky, seat_height
 from .skeleton import MAX_BONES, Proportions, pose_matrices
+from .text import composite
 
 AA_MODES = ("none", "fxaa", "msaa")
 DEFAULT_AA = "fxaa"  # measured on 2-core llvmpipe at 1280x720: ~16 ms a frame vs ~31 ms with 4x MSAA
@@ -117,7 +118,8 @@ class Renderer:
         self._draw_scenery(stage)
         self._draw_blobs(frame, light, vp)
         self._draw_sky(light, vp, frame.camera.eye)
-        return self._finish(components)
+        pixels = self._finish(components)
+        return composite(pixels, frame.overlays) if frame.overlays else pixels
 
     def triangle_counts(self, frame: FrameState) -> dict[str, int]:
         """Triangles drawn for ``frame``'s set and each actor (for budgets and reports)."""
