@@ -222,11 +222,59 @@ def voice_bank(script: Path, settings: "BuildSettings") -> "VoiceBank":
     return VoiceBank(settings.cache_dir, Path(script).parent, settings.voice_fallback)
 
 
-def soundtrack(script: Path, episode: ir.Episode, tracks: "Tracks", audio: dict) -> "np.ndarray":
-    """Stage 6 (audio): the mastered stereo mix at :data:`mix.MIX_RATE` (files beside the script)."""
+def soundtrack(script: Path, episode: ir.Episode, tracks: "Tracks", audio: dict,
+               cache_dir: Path | None = None) -> "np.ndarray":
+    """Stage 6 (audio): the mastered stereo mix at :data:`mix.MIX_RATE` (files beside the script).
+
+    With ``cache_dir`` the mix is kept by the hash of everything it is made of, so a rebuild
+    whose timing and sound did not change (a camera edit, a draft, a watch rebuild) skips it.
+    """
+    import numpy as np
+
+    from .cache import Cache
     from .mix import mix_episode
 
-    return mix_episode(episode, tracks, audio, Path(script).parent)
+    key = _soundtrack_key(script, episode, tracks, audio) if cache_dir else None
+    cache = Cache(cache_dir) if key else None
+    hit = cache.get("soundtrack", key, ".npy") if cache else None
+    if hit is not None:
+        return np.load(hit)
+    samples = mix_episode(episode, tracks, audio, Path(script).parent)
+    if cache:
+        import tempfile
+
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".soundtrack-") as tmp:
+            np.save(Path(tmp) / "mix.npy", samples)
+            cache.put("soundtrack", key, ".npy", Path(tmp) / "mix.npy")
+    return samples
+
+
+SOUND_MODULES = ("mix.py", "loudness.py", "dsp.py", "sfx.py", "ambience.py", "voicefx.py", "audiofile.py")
+
+
+def _soundtrack_key(script: Path, episode: ir.Episode, tracks: "Tracks", audio: dict) -> str | None:
+    """sha256 of a mix's inputs: timing, sound cues, every line's samples, the user's sound files
+    and the code that mixes (None when a sound file is missing: the mix reports it)."""
+    import hashlib
+
+    digest = hashlib.sha256(b"soundtrack 1\n")
+    digest.update(ir.to_json(episode).encode("utf-8"))
+    digest.update(tracks.model_dump_json().encode("utf-8"))
+    for line_id in sorted(audio):
+        clip = audio[line_id]
+        digest.update(f"{line_id} {clip.sample_rate} {clip.samples.dtype}".encode("utf-8"))
+        digest.update(clip.samples.tobytes())
+    for event in (e for shot in episode.shots for e in shot.events if isinstance(e, (ir.Sound, ir.Music))):
+        if event.path:
+            path = Path(script).parent / event.path
+            if not path.is_file():
+                return None
+            digest.update(path.read_bytes())
+    for name in SOUND_MODULES:
+        module = Path(__file__).with_name(name)
+        digest.update(module.read_bytes() if module.is_file() else name.encode())
+    return digest.hexdigest()
 
 
 def build_audio(script: Path, out: Path, settings: "BuildSettings", progress: Progress = _no_progress) -> BuildReport:
@@ -241,7 +289,7 @@ def build_audio(script: Path, out: Path, settings: "BuildSettings", progress: Pr
     audio = synthesize(compiled.episode, settings.cache_dir, progress, bank=bank)
     tracks = schedule(compiled.episode, audio, settings)
     progress("mix", 0, 1)
-    write_audio(Path(out), soundtrack(script, compiled.episode, tracks, audio), MIX_RATE)
+    write_audio(Path(out), soundtrack(script, compiled.episode, tracks, audio, settings.cache_dir), MIX_RATE)
     if Path(out).suffix.lower() == ".mp3":
         import hashlib
 
@@ -280,7 +328,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     bank = voice_bank(script, settings)
     audio = synthesize(compiled.episode, settings.cache_dir, progress, bank=bank)
     tracks = schedule(compiled.episode, audio, settings)
-    samples = soundtrack(script, compiled.episode, tracks, audio)  # before rendering: a missing sound file stops us early
+    samples = soundtrack(script, compiled.episode, tracks, audio, settings.cache_dir)  # before rendering: a missing sound file stops us early
     check_plan(settings.overlay_plan(), tracks)
     span = ranges.resolve(selection, compiled.episode, tracks, compiled.text.count("\n")) if selection else None
     if span is not None:  # the label shows at the start of what is built

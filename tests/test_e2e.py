@@ -152,3 +152,21 @@ def test_failed_build_keeps_the_previous_video(built, monkeypatch, tmp_path):
         api.build(script, out, settings)
     assert out.read_bytes() == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["clip.mp4", "clip.provenance.json", "clip.srt", "clip.vtt"]
+
+
+@pytest.mark.e2e
+def test_the_chinese_keyword_example_builds_to_a_video(tmp_path):
+    """examples/ye-yu.play uses no English keyword; it builds, speaks Mandarin and subtitles in Chinese."""
+    from .conftest import ROOT
+
+    out = tmp_path / "ye-yu.mp4"
+    settings = api.BuildSettings(width=160, height=90, fps=10, cache_dir=tmp_path / "cache")
+    api.build(ROOT / "examples" / "ye-yu.play", out, settings)
+    frames = decode_video(out)
+    assert frames[0].shape == (90, 160, 3) and len(frames) > 50
+    samples, rate = decode_audio(out)
+    assert rate == 48000 and float(np.sqrt(np.mean(samples ** 2))) > 0.01
+    srt = out.with_suffix(".srt").read_text(encoding="utf-8")
+    assert "桥断了。" in srt and "我们等不到天亮了。潮水不会退的。" in srt
+    episode = api.compile_file(ROOT / "examples" / "ye-yu.play").episode
+    assert {c.voice.engine for c in episode.characters} == {"espeak"} and episode.scenes[0].weather == "rain"

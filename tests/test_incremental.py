@@ -119,3 +119,23 @@ def test_sigkill_at_a_random_moment_then_rebuild_gives_the_same_bytes(project, t
     subprocess.run(cmd, check=True, capture_output=True)
     assert out.read_bytes() == reference
     assert sorted(p.name for p in out.parent.iterdir()) == ["ep.mp4", "ep.provenance.json", "ep.srt", "ep.vtt"]  # the killed build's scratch is swept
+
+
+def test_the_mastered_soundtrack_is_cached_by_content(tmp_path, monkeypatch):
+    import numpy as np
+
+    from screenplay_compiler import api, mix
+
+    script = tmp_path / "s.play"
+    script.write_text(SCRIPT, encoding="utf-8")
+    compiled = api.compile_file(script)
+    audio = api.synthesize(compiled.episode, tmp_path / "cache")
+    tracks = api.schedule(compiled.episode, audio, api.BuildSettings(width=160, height=90))
+    first = api.soundtrack(script, compiled.episode, tracks, audio, tmp_path / "cache")
+    calls = []
+    monkeypatch.setattr(mix, "mix_episode", lambda *a, **k: calls.append(a) or first)
+    again = api.soundtrack(script, compiled.episode, tracks, audio, tmp_path / "cache")
+    assert np.array_equal(first, again) and calls == []  # unchanged inputs: not mixed again
+    louder = {k: v.__class__(v.samples * 0.5, v.sample_rate, v.phonemes) for k, v in audio.items()}
+    api.soundtrack(script, compiled.episode, tracks, louder, tmp_path / "cache")
+    assert len(calls) == 1  # a line's samples changed: mixed again
