@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 EGL_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgbm1
 
-.PHONY: demo test fuzz check-egl bench clean
+.PHONY: demo test fuzz check-egl bench bench-memory clean
 
 demo: $(VENV)/.installed check-egl
 	$(BIN)/sdc build examples/the-bridge.play -o build/the-bridge.mp4
@@ -22,6 +22,11 @@ bench: $(VENV)/.installed check-egl
 	$(BIN)/python bench/render_fps.py
 	$(BIN)/python bench/incremental.py
 	$(BIN)/python bench/check_speed.py
+
+# Peak RSS of a long 1080p build under /usr/bin/time -v (slow: MINUTES=10 renders 18000 frames).
+bench-memory: $(VENV)/.installed check-egl
+	$(BIN)/python bench/memory.py --minutes $${MINUTES:-2}
+	$(BIN)/python bench/memory.py --minutes $${MINUTES:-10} --audio-only
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

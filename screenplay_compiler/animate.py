@@ -7,6 +7,7 @@ import math
 from dataclasses import astuple, replace
 
 from . import ir
+from .faces import apply, face_at
 from .frame import ActorState, CameraState, FrameState, Pose, SetState
 from .label import NO_OVERLAYS, OverlayPlan, overlays_at
 from .tracks import (STRIDE, ActorTrack, SceneTrack, ShotTrack, Tracks, head_turn, sample_keys, sit_amount, smoothstep,
@@ -83,6 +84,8 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot
     wave, wave_phase = _gesture(a, "wave", t, 0.35)
     nod, _ = _gesture(a, "nod", t, 0.15)
     nod_t = next((t - c.start for c in a.clips if c.kind == "nod" and c.start <= t < c.end), 0.0)
+    face = face_at(a.speech, t, shot_start)
+    opening, wide, rounded = _mouth(a, t, fps) or (0.3 * face.gape, 0.0, 0.0)  # a slack jaw only when silent
     pose = Pose(
         walk=walk,
         walk_phase=phase,
@@ -91,10 +94,13 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot
         wave_phase=wave_phase,
         head_pitch=0.32 * abs(math.sin(2.0 * math.pi * nod_t / 0.9 * 2.0)) * nod,
         head_yaw=head_turn(scene.actors, a.name, x, z, yaw, t, speaking),
-        mouth_open=_mouth(a, t, fps),
+        mouth_open=opening,
         blink=_blink(a, t, shot_start),
         breath=2.0 * math.pi * BREATH_HZ * (t - shot_start) + a.breath_offset,  # relative: see quantize
+        mouth_wide=wide,
+        mouth_round=rounded,
     )
+    pose = apply(pose, face)
     return ActorState(name=a.name, appearance=episode.character(a.name).appearance, x=x, z=z, yaw=yaw, pose=pose)
 
 
@@ -119,16 +125,24 @@ def _gesture(a: ActorTrack, kind: str, t: float, ramp: float) -> tuple[float, fl
     return 0.0, 0.0
 
 
-def _mouth(a: ActorTrack, t: float, fps: int) -> float:
-    """Mouth opening at ``t`` from the speech track, eased between frames, closing after it."""
+def _mouth(a: ActorTrack, t: float, fps: int) -> tuple[float, float, float] | None:
+    """Mouth (opening, spread, rounding) at ``t`` from the speech track, eased between frames;
+    None between lines."""
     for s in a.speech:
         # Positions are snapped to 1/1000 frame: t * fps can be 149.99999999 for frame 150.
         pos = round((t * fps - s.first_frame) * 1000) / 1000
         if 0 <= pos < len(s.mouth):
-            i = int(pos)
-            following = s.mouth[i + 1] if i + 1 < len(s.mouth) else 0.0
-            return s.mouth[i] + (following - s.mouth[i]) * (pos - i)
-    return 0.0
+            return _between(s.mouth, pos), _between(s.wide, pos), _between(s.round, pos)
+    return None
+
+
+def _between(curve: tuple[float, ...], pos: float) -> float:
+    """A per-frame curve read at fractional frame ``pos``, easing to 0 after its end."""
+    if not curve:
+        return 0.0
+    i = int(pos)
+    following = curve[i + 1] if i + 1 < len(curve) else 0.0
+    return curve[i] + (following - curve[i]) * (pos - i)
 
 
 def _blink(a: ActorTrack, t: float, shot_start: float) -> float:

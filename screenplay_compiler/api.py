@@ -26,6 +26,8 @@ from .transformer import to_ast
 if TYPE_CHECKING:
     import numpy as np
 
+    from .confine import Policy
+
     from .ranges import Selection, Span
     from .tracks import Tracks
     from .voice import LineAudio, VoiceBank
@@ -56,12 +58,15 @@ def build_ast(text: str, source: str) -> nodes.Script:
     return to_ast(parse_tree(text, source), source)
 
 
-def compile_text(text: str, source: str = "<script>") -> Compiled:
-    """Stages 1-3: text -> shot IR; raise CompileError listing every error found."""
+def compile_text(text: str, source: str = "<script>", policy: "Policy | None" = None) -> Compiled:
+    """Stages 1-3: text -> shot IR; raise CompileError listing every error found. ``policy``:
+    the project root, allowed folders and limits (default: the script's folder, default limits)."""
+    from .confine import Policy
+
     text = normalise(text)
     texts = {source: text}
     with _no_cycle_collection():
-        return _compile(text, source, texts)
+        return _compile(text, source, texts, policy or Policy())
 
 
 @contextlib.contextmanager
@@ -77,18 +82,25 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _compile(text: str, source: str, texts: dict[str, str]) -> Compiled:
+def _compile(text: str, source: str, texts: dict[str, str], policy: "Policy") -> Compiled:
     """compile_text's work, with the cycle collector paused."""
+    from . import confine, limits
     from .includes import load_uses
     from .prosody import EMOTIONS
 
+    diags = Diagnostics()
+    limits.check_text(text, source, policy.limits, diags)  # before parsing: a huge line costs the parser
+    if diags.has_errors:
+        raise CompileError(diags.sorted(), texts)
     tree, syntax = parse_recovering(text, source)
     diags = Diagnostics(list(syntax))
     if tree is None:
         raise CompileError(diags.sorted(), texts)
     script = to_ast(tree, source)
-    included = load_uses(script, source, diags, texts)
+    included = load_uses(script, source, diags, texts, policy=policy)
     episode = lower(script, source, diags, tuple(EMOTIONS), included)
+    confine.check_episode(episode, source, policy, diags)
+    limits.check_episode(episode, source, policy.limits, diags)
     if syntax:
         diags.items = [d for d in diags.items if not _echo_of_syntax_error(d, syntax, text)]
     if diags.has_errors:
@@ -108,16 +120,16 @@ def _echo_of_syntax_error(d: Diagnostic, syntax: list[Diagnostic], text: str) ->
     return any(name and name in lines[s.span.line - 1] for s in syntax if 0 < s.span.line <= len(lines))
 
 
-def compile_file(path: Path) -> Compiled:
+def compile_file(path: Path, policy: "Policy | None" = None) -> Compiled:
     """Stages 1-3 for a script file; diagnostics name the path as given."""
-    return compile_text(read_script(path), str(path))
+    return compile_text(read_script(path), str(path), policy)
 
 
-def check(path: Path) -> tuple[list[Diagnostic], str]:
+def check(path: Path, policy: "Policy | None" = None) -> tuple[list[Diagnostic], str]:
     """Every diagnostic for a script (errors and warnings) and the text they refer to."""
     text = read_script(path)
     try:
-        compiled = compile_text(text, str(path))
+        compiled = compile_text(text, str(path), policy)
     except CompileError as exc:
         return exc.diagnostics, text
     return list(compiled.warnings), text
@@ -151,6 +163,16 @@ class BuildSettings:
     sign_cert: Path | None = None  # C2PA: certificate chain and private key (PEM); signs when set
     sign_key: Path | None = None
     label_frames: tuple[int, int] | None = None  # (first frame, count) of a partial build: its label starts there
+    policy: "Policy | None" = None  # project root, allowed folders, limits (None: the script's folder, default limits)
+
+    def guard(self) -> "Policy":
+        """The policy of this build, with the frame size and rate checked against its limits."""
+        from .confine import Policy
+        from .limits import check_settings
+
+        policy = self.policy or Policy()
+        check_settings(self.width, self.height, self.fps, policy.limits)
+        return policy
 
     @property
     def crf(self) -> int:
@@ -284,7 +306,7 @@ def build_audio(script: Path, out: Path, settings: "BuildSettings", progress: Pr
     from .audiofile import write_audio
     from .mix import MIX_RATE
 
-    compiled = compile_file(script)
+    compiled = compile_file(script, settings.guard())
     bank = voice_bank(script, settings)
     audio = synthesize(compiled.episode, settings.cache_dir, progress, bank=bank)
     tracks = schedule(compiled.episode, audio, settings)
@@ -296,7 +318,7 @@ def build_audio(script: Path, out: Path, settings: "BuildSettings", progress: Pr
         stamp = provenance.stamp_for(compiled.text, compiled.episode, settings.producer)
         aigc.tag_mp3(Path(out), stamp.label(hashlib.sha256(Path(out).read_bytes()).hexdigest()))
     progress("mix", 1, 1)
-    return BuildReport(Path(out), tracks, {}, (), notices=tuple(bank.notices))
+    return BuildReport(Path(out), tracks, {}, (), notices=tuple(bank.notices) + lipsync_notices(tracks))
 
 
 def schedule(episode: ir.Episode, audio: dict, settings: BuildSettings) -> "Tracks":
@@ -304,6 +326,13 @@ def schedule(episode: ir.Episode, audio: dict, settings: BuildSettings) -> "Trac
     from .tracks import TrackSettings, build_tracks
 
     return build_tracks(episode, audio, TrackSettings(fps=settings.fps, width=settings.width, height=settings.height))
+
+
+def lipsync_notices(tracks: "Tracks") -> tuple[str, ...]:
+    """Build-log lines for spoken lines whose mouths follow loudness (no phoneme timings)."""
+    from .tracks import lipsync_notices as notices
+
+    return notices(tracks)
 
 
 def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), progress: Progress = _no_progress,
@@ -323,11 +352,15 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     from .mix import MIX_RATE, write_wav
     from .subtitles import to_srt, to_vtt
 
-    compiled = compile_file(script)
+    from .limits import check_duration
+
+    policy = settings.guard()
+    compiled = compile_file(script, policy)
     stamp = provenance.stamp_for(compiled.text, compiled.episode, settings.producer)
     bank = voice_bank(script, settings)
     audio = synthesize(compiled.episode, settings.cache_dir, progress, bank=bank)
     tracks = schedule(compiled.episode, audio, settings)
+    check_duration(tracks.duration, policy.limits)  # the length is known once voiced: still before rendering
     samples = soundtrack(script, compiled.episode, tracks, audio, settings.cache_dir)  # before rendering: a missing sound file stops us early
     check_plan(settings.overlay_plan(), tracks)
     span = ranges.resolve(selection, compiled.episode, tracks, compiled.text.count("\n")) if selection else None
@@ -358,7 +391,7 @@ def build(script: Path, out: Path, settings: BuildSettings = BuildSettings(), pr
     if manifest and span is None:  # the record of the last build is of a whole episode
         explain.save(manifest, explain.record(side, facts))
     reused = tuple(p.shot.id for p in planned if p.cached is not None)
-    return BuildReport(out, tracks, rendered, reused, span, tuple(bank.notices))
+    return BuildReport(out, tracks, rendered, reused, span, tuple(bank.notices) + lipsync_notices(tracks))
 
 
 def _render_missing(episode, tracks, planned, settings: BuildSettings, cache, tmp: Path, progress: Progress) -> dict[str, Path]:
@@ -450,10 +483,24 @@ def draft_side(label: str, episode: ir.Episode, tracks: "Tracks", settings: Buil
     from .diff import Side
 
     if keys is None:
-        facts = segments.fingerprint(settings.output_facts())
+        facts = _diff_facts(settings)
         keys = {s.id: segments.shot_key(episode, tracks, s, facts) for s in tracks.shots}
     durations = {s.id: round(s.frame_count / tracks.fps, 3) for s in tracks.shots}
     return Side(label, episode, durations, keys)
+
+
+def _diff_facts(settings: BuildSettings) -> str:
+    """The output facts in a draft's shot keys; without a GL context (a CI box with no EGL) they
+    leave out the GL driver, which is the same for both drafts of one diff."""
+    import json
+
+    from .render.context import RenderUnavailable
+    from .segments import fingerprint
+
+    try:
+        return fingerprint(settings.output_facts())
+    except RenderUnavailable:
+        return json.dumps({"gl": "unavailable", "settings": settings.output_facts()}, sort_keys=True)
 
 
 def diff_drafts(old: str, new: str, settings: BuildSettings = BuildSettings(), video: Path | None = None):

@@ -23,6 +23,24 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 ScriptArg = Annotated[Path, typer.Argument(help="The screenplay, e.g. [cyan]examples/the-bridge.play[/cyan].", show_default=False)]
+RootOpt = Annotated[Optional[Path], typer.Option("--root", metavar="DIR", help="The project folder every file a script names must be in (default: the script's folder).", show_default=False)]
+AllowOpt = Annotated[Optional[list[Path]], typer.Option("--allow-path", metavar="DIR", help="Also let scripts read files from this folder (repeatable).", show_default=False)]
+LimitOpt = Annotated[Optional[list[str]], typer.Option("--limit", metavar="NAME=VALUE", help="Raise or lower a cap, [cyan]NAME=VALUE[/cyan] (repeatable): minutes, shots, characters, width, height, fps, line, depth, file_mb, triangles.", show_default=False)]
+
+
+def _policy(root: Path | None, allow: list[Path] | None, limit: list[str] | None):
+    """The confinement and limits the options ask for (or exit 1 with a clear message)."""
+    from .confine import Policy
+    from .limits import LimitError, Limits
+
+    if root is not None and not root.is_dir():
+        err.print(Text(f"error: --root {root} is not a folder", style="bold red"))
+        raise typer.Exit(1)
+    try:
+        return Policy(root, tuple(allow or ()), Limits().override(limit or ()))
+    except LimitError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], text: str | dict[str, str] | None) -> None:
@@ -51,11 +69,11 @@ def _read(script: Path) -> None:
         raise typer.Exit(1)
 
 
-def _compile(script: Path) -> api.Compiled:
+def _compile(script: Path, policy=None) -> api.Compiled:
     """Compile or exit 1 with the diagnostics."""
     _read(script)
     try:
-        compiled = api.compile_file(script)
+        compiled = api.compile_file(script, policy)
     except CompileError as exc:
         print_diagnostics(exc.diagnostics, exc.texts)
         raise typer.Exit(1) from None
@@ -71,17 +89,21 @@ def check(
     scripts: Annotated[list[Path], typer.Argument(help="Screenplays to check, or folders of [cyan].play[/cyan] files.", show_default=False)],
     format: Annotated[str, typer.Option("--format", help="[cyan]text[/cyan], [cyan]json[/cyan] (for tools) or [cyan]github[/cyan] (Actions annotations).")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    root: RootOpt = None,
+    allow_path: AllowOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Check scripts and print their diagnostics; exit 1 on any error (or warning, with --strict)."""
     if format not in ("text", "json", "github"):
         raise typer.BadParameter("choose text, json or github", param_hint="--format")
+    policy = _policy(root, allow_path, limit)
     found: list[Diagnostic] = []
     for script in _expand(scripts):
         _read(script)
         if format == "text":
-            found += _check_text(script)
+            found += _check_text(script, policy)
         else:
-            found += _diagnostics_of(script)
+            found += _diagnostics_of(script, policy)
     if format == "json":
         sys.stdout.write(json.dumps([_as_dict(d) for d in found], ensure_ascii=False, indent=2) + "\n")
     elif format == "github":
@@ -90,23 +112,23 @@ def check(
         raise typer.Exit(1)
 
 
-def _check_text(script: Path) -> list[Diagnostic]:
+def _check_text(script: Path, policy=None) -> list[Diagnostic]:
     """Check one script, printing its diagnostics (or its summary) for a person."""
     try:
-        compiled = _compile(script)
+        compiled = _compile(script, policy)
     except typer.Exit:
-        return _diagnostics_of(script)
+        return _diagnostics_of(script, policy)
     e = compiled.episode
     out.print(f"{script}: ok: {len(e.scenes)} scene(s), {len(e.shots)} shot(s), {len(e.characters)} character(s)")
     return list(compiled.warnings)
 
 
-def _diagnostics_of(script: Path) -> list[Diagnostic]:
+def _diagnostics_of(script: Path, policy=None) -> list[Diagnostic]:
     """Every diagnostic of a script, printing nothing (an unreadable file is one error)."""
     from .diagnostics import Span
 
     try:
-        return api.check(script)[0]
+        return api.check(script, policy)[0]
     except UnicodeDecodeError as exc:
         return [Diagnostic(Severity.ERROR, "encoding", f"the script is not UTF-8 text ({exc.reason} at byte {exc.start})",
                            Span(str(script), 1, 1, 1, 1))]
@@ -168,20 +190,24 @@ def fmt(
 def ir_command(
     script: ScriptArg,
     text: Annotated[bool, typer.Option("--text", help="A stable line-oriented view for [cyan]git diff[/cyan] (use as a textconv driver).")] = False,
+    root: RootOpt = None,
+    allow_path: AllowOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Print the shot IR as canonical JSON (or, with --text, one line per shot and event)."""
+    policy = _policy(root, allow_path, limit)
     if text:
-        _text_view(script)
+        _text_view(script, policy)
         return
-    sys.stdout.write(ir.to_json(_compile(script).episode))
+    sys.stdout.write(ir.to_json(_compile(script, policy).episode))
 
 
-def _text_view(script: Path) -> None:
+def _text_view(script: Path, policy=None) -> None:
     """The textconv view; a draft that does not compile is shown as it is, so git diff still works."""
     _read(script)
     raw = script.read_bytes().decode("utf-8", "replace")
     try:
-        sys.stdout.write(api.text_view(api.compile_text(raw, str(script)).episode))
+        sys.stdout.write(api.text_view(api.compile_text(raw, str(script), policy).episode))
     except CompileError as exc:
         sys.stdout.write(f"# sdc: this draft does not compile ({len(exc.diagnostics)} error(s)); its text follows\n{raw}")
 
@@ -287,10 +313,14 @@ def build(
     key: Annotated[Optional[Path], typer.Option("--key", help="C2PA: the signer's private key (PEM).")] = None,
     audio_only: Annotated[bool, typer.Option("--audio-only", help="A radio drama: write only the mixed soundtrack, as [cyan].wav[/cyan] (default) or [cyan].mp3[/cyan] (by -o's suffix).")] = False,
     voice_fallback: Annotated[bool, typer.Option("--voice-fallback", help="When gTTS cannot be reached, speak offline (piper for English, espeak otherwise) instead of stopping.")] = False,
+    root: RootOpt = None,
+    allow_path: AllowOpt = None,
+    limit: LimitOpt = None,
 ) -> None:
     """Build scripts into labelled MP4s with subtitles and a creation record, re-rendering only the shots that changed."""
     from .segments import default_jobs
 
+    policy = _policy(root, allow_path, limit)
     width, height = _frame_size(resolution, draft)
     selection = _selection(scene, shots, from_line, len(scripts))
     if executor not in ("local", "ray"):
@@ -305,7 +335,7 @@ def build(
             return
     if output is not None and len(paths) > 1:
         raise typer.BadParameter("-o names one file; use --out-dir to build several scripts", param_hint="--output")
-    compiled = {script: _compile(script) for script in paths}
+    compiled = {script: _compile(script, policy) for script in paths}
     for script in paths:
         _check_range(compiled[script], selection)
     paths = [p for p in paths if _has_scenes(p, compiled[p])]
@@ -314,7 +344,7 @@ def build(
                                  visible_label=not no_visible_label, label_text=label_text, label_corner=label_corner,
                                  label_repeat_end=label_repeat_end, burn_subtitles=burn_subtitles, producer=producer,
                                  sign_cert=cert if sign else None, sign_key=key if sign else None,
-                                 voice_fallback=voice_fallback)
+                                 voice_fallback=voice_fallback, policy=policy)
     _check_labels(settings)
     if audio_only:
         for script in paths:
@@ -322,8 +352,20 @@ def build(
         return
     for script in paths:
         _build_one(script, output or out_dir / (script.stem + (selection.suffix if selection else "") + ".mp4"),
-                   _script_format(settings, compiled[script].episode, resolution is not None or draft, fps is not None),
+                   _guarded(_script_format(settings, compiled[script].episode, resolution is not None or draft, fps is not None)),
                    explain, selection)
+
+
+def _guarded(settings: api.BuildSettings) -> api.BuildSettings:
+    """The settings, or exit 1 with a clear message when the frame size or rate is over its limit."""
+    from .limits import LimitError
+
+    try:
+        settings.guard()
+    except LimitError as exc:
+        err.print(Text(f"error: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    return settings
 
 
 def _has_scenes(script: Path, compiled: api.Compiled) -> bool:
@@ -461,8 +503,9 @@ def _build_one(script: Path, target: Path, settings: api.BuildSettings, explain:
         from .aigc import LabelFormatError
         from .encode import EncodeError
         from .label import LabelError
+        from .limits import LimitError
 
-        if not isinstance(exc, (EncodeError, OSError, RuntimeError, LabelError, LabelFormatError)):
+        if not isinstance(exc, (EncodeError, OSError, RuntimeError, LabelError, LabelFormatError, LimitError)):
             raise
         err.print(Text(f"error: build failed: {exc}", style="bold red"))
         raise typer.Exit(1) from None
@@ -549,6 +592,25 @@ def storyboard_command(
         _print_comparison(differences, compare, tolerance)
         if any(d.status != "same" for d in differences):
             raise typer.Exit(1)
+
+
+@app.command("cast")
+def cast_command(
+    script: ScriptArg,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Folder for the sheets (default: build/<script>-cast).", show_default=False)] = None,
+) -> None:
+    """Draw a cast sheet per character: front, three-quarter and side views, and ten expressions (PNG)."""
+    from . import castsheet
+
+    _compile(script)
+    folder = output or Path("build") / f"{script.stem}-cast"
+    try:
+        sheets = castsheet.make(script, folder)
+    except (OSError, RuntimeError) as exc:
+        err.print(Text(f"error: cast sheet failed: {exc}", style="bold red"))
+        raise typer.Exit(1) from None
+    for sheet in sheets:
+        out.print(f"wrote {sheet.path} ({sheet.name})")
 
 
 def _print_comparison(differences, approved: Path, tolerance: float) -> None:

@@ -47,7 +47,7 @@ CODES: dict[str, int] = {name: i for i, name in enumerate((
     "unknown-action", "missing-target", "self-target", "unknown-target", "unknown-emotion", "bad-beat", "bad-duration",
     "impossible-timing", "not-in-scene", "absent-addressee", "crossing-the-line", "fast-subtitle", "voice-language",
     "empty-line", "unknown-sound", "bad-music", "use-cycle", "use-depth", "bad-use", "missing-file", "path-outside",
-    "use-scenes", "unknown-set",
+    "use-scenes", "unknown-set", "over-limit",
 ), start=1)}
 
 

@@ -39,6 +39,16 @@ class Pose:
     mouth_open: float = 0.0  # 0 closed .. 1 wide open
     blink: float = 0.0  # 0 open .. 1 closed
     breath: float = 0.0  # radians of the idle breathing cycle
+    mouth_wide: float = 0.0  # 0..1 lips spread (ee, s)
+    mouth_round: float = 0.0  # 0..1 lips rounded and pushed forward (oo, w)
+    brow_raise: float = 0.0  # expression offsets: see faces.Face for each meaning
+    brow_tilt: float = 0.0
+    lids: float = 0.0
+    gaze_pitch: float = 0.0
+    gaze_yaw: float = 0.0
+    smile: float = 0.0
+    smirk: float = 0.0
+    slump: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ Verb = Literal["walk_to", "turn_to", "wave", "nod", "sit", "stand"]
 class Node(BaseModel):
     """Base of every IR model: frozen, strict about unknown fields."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)  # schemas built on first validation
 
 
 class Source(Node):
@@ -124,6 +124,7 @@ class Line(Node):
     speaker: str
     text: str
     emotion: str = "neutral"
+    intensity: float = 1.0  # how strongly the emotion shows: 0.5 "slightly", 1.5 "very"
     delivery: tuple[str, ...] = ()  # e.g. ("whispering",): how it is said, beside the emotion
     to: str | None = None  # the character it is addressed to, "(to JUN)"
     channel: Channel = "on"  # on screen, off-screen (O.S.) or voice-over (V.O.)

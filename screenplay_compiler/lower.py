@@ -1,7 +1,10 @@
 """AST -> shot IR: name resolution, vocabulary checks, shot splitting and stable ids.
 
 Problems are collected as diagnostics so one run reports all of them; the caller raises
-when any is an error.
+when any is an error. The models built once per line or shot (sources, lines, actions, beats,
+cameras, shots) are constructed unvalidated: lowering has already checked every value, and
+validation would be a third of a long script's check. tests/test_lower.py validates the full
+IR of every example and construct.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ VERBS = {"walk": "walk_to", "walks": "walk_to", "turn": "turn_to", "turns": "tur
          "turns around": "turn_to", "走向": "walk_to", "走到": "walk_to", "转向": "turn_to", "挥手": "wave",
          "点头": "nod", "坐下": "sit", "站起": "stand", "站起来": "stand"}
 NEEDS_TARGET = {"walk_to", "turn_to"}
-EMOTION_ALIASES = {"担心": "worried", "生气": "angry", "愤怒": "angry", "开心": "happy", "高兴": "happy",
+EMOTION_ALIASES = {"厌恶": "disgusted", "害羞": "shy", "得意": "smug", "disgusted": "disgusted", "担心": "worried", "生气": "angry", "愤怒": "angry", "开心": "happy", "高兴": "happy",
                    "难过": "sad", "伤心": "sad", "平静": "calm", "害怕": "afraid", "惊讶": "surprised",
                    "低语": "whispering", "大喊": "shouting", "疲惫": "tired", "激动": "excited",
                    "scared": "afraid", "mad": "angry", "whisper": "whispering", "shout": "shouting",
@@ -578,7 +581,7 @@ def _camera(ctx: Lowering, cam: nodes.Camera, state: _SceneState) -> tuple[ir.Ca
     if move is not None and move.seconds and settings["duration"] and move.seconds > settings["duration"]:
         ctx.diags.warning("impossible-timing", f"the move lasts {move.seconds:g}s but the shot only {settings['duration']:g}s",
                           cam.span, "shorten the move or lengthen the shot")
-    camera = ir.Camera(size=size, subjects=tuple(subjects), angle=settings["angle"], move=move,
+    camera = ir.Camera.model_construct(size=size, subjects=tuple(subjects), angle=settings["angle"], move=move,
                        reverse=settings["reverse"], explicit=True, source=ctx.span(cam))
     return camera, settings["duration"]
 
@@ -695,7 +698,7 @@ def _event(ctx: Lowering, item: nodes.Node, state: _SceneState):
         return _action(ctx, item, state)
     if isinstance(item, nodes.SoundCue):
         return _sound(ctx, item) if item.kind == "sfx" else _music(ctx, item)
-    return ir.Pause(id="", seconds=_beat_seconds(ctx, item), source=ctx.span(item))
+    return ir.Pause.model_construct(id="", seconds=_beat_seconds(ctx, item), source=ctx.span(item))
 
 
 @dataclass
@@ -703,6 +706,7 @@ class _Delivery:
     """What a line's parentheticals say about how it is spoken."""
 
     emotion: str = "neutral"
+    intensity: float = 1.0
     delivery: list[str] = field(default_factory=list)
     to: str | None = None
     channel: str = "on"
@@ -739,7 +743,8 @@ def _dialogue(ctx: Lowering, d: nodes.Dialogue, state: _SceneState) -> ir.Line |
     _check_reading_speed(ctx, d, language, voice.rate * how.rate)
     # Every field is checked above; unvalidated construction keeps `sdc check` fast on long scripts
     # (tests validate every example's IR in full).
-    return ir.Line.model_construct(id="", speaker=speaker, text=d.text, emotion=how.emotion, delivery=tuple(how.delivery),
+    return ir.Line.model_construct(id="", speaker=speaker, text=d.text, emotion=how.emotion, intensity=float(how.intensity),
+                                   delivery=tuple(how.delivery),
                                    to=how.to, channel=how.channel, overlap=how.overlap, rate=float(how.rate),
                                    language=language, source=ctx.span(d))
 
@@ -772,7 +777,7 @@ def _parenthetical(ctx: Lowering, word: nodes.Word, how: _Delivery, state: _Scen
             how.to = name
             state.addressed.append((name, target))
     else:
-        how.emotion = _emotion(ctx, word)
+        how.emotion, how.intensity = _emotion_and_intensity(ctx, word)
 
 
 def _check_reading_speed(ctx: Lowering, d: nodes.Dialogue, language: str, rate: float) -> None:
@@ -783,6 +788,34 @@ def _check_reading_speed(ctx: Lowering, d: nodes.Dialogue, language: str, rate: 
         ctx.diags.warning("fast-subtitle", f"this line's subtitle shows for about {seconds:.1f}s: "
                           f"{speech * rate:.0f} characters a second, faster than viewers read ({read:g})", d.span,
                           "slow the line down or split it in two")
+
+
+INTENSIFIERS = {"slightly": 0.5, "a little": 0.5, "a bit": 0.5, "somewhat": 0.6, "mildly": 0.5, "faintly": 0.4,
+                "very": 1.5, "really": 1.4, "extremely": 1.8, "deeply": 1.5, "so": 1.3, "utterly": 1.8,
+                "有点": 0.5, "有些": 0.5, "略": 0.5, "稍微": 0.5, "很": 1.4, "非常": 1.5, "十分": 1.5, "极其": 1.8, "极": 1.8}
+STRONG_WORDS = {"furious": ("angry", 1.6), "livid": ("angry", 1.8), "enraged": ("angry", 1.8), "annoyed": ("angry", 0.5),
+                "irritated": ("angry", 0.5), "terrified": ("afraid", 1.6), "nervous": ("worried", 0.7),
+                "ecstatic": ("happy", 1.6), "overjoyed": ("happy", 1.6), "content": ("happy", 0.5),
+                "devastated": ("sad", 1.6), "heartbroken": ("sad", 1.6), "glum": ("sad", 0.6),
+                "disgust": ("disgusted", 1.0), "embarrassed": ("shy", 1.0), "bashful": ("shy", 1.0),
+                "暴怒": ("angry", 1.6), "恼火": ("angry", 0.6), "狂喜": ("happy", 1.6), "恐惧": ("afraid", 1.4),
+                "崩溃": ("sad", 1.6), "厌恶": ("disgusted", 1.0), "恶心": ("disgusted", 1.0), "害羞": ("shy", 1.0),
+                "得意": ("smug", 1.0)}
+_INTENSIFIER = re.compile(r"^(" + "|".join(sorted(map(re.escape, INTENSIFIERS), key=len, reverse=True)) + r")\s*")
+
+
+def _emotion_and_intensity(ctx: Lowering, paren: nodes.Word) -> tuple[str, float]:
+    """The emotion a parenthetical names and how strongly: ``slightly angry`` -> (angry, 0.5)."""
+    text = paren.text.strip().lower()
+    intensity = 1.0
+    m = _INTENSIFIER.match(text)
+    if m and len(text) > m.end():
+        intensity, text = INTENSIFIERS[m.group(1)], text[m.end():]
+    if text in STRONG_WORDS:
+        emotion, strength = STRONG_WORDS[text]
+        return emotion, round(min(2.0, intensity * strength), 3)
+    emotion = _emotion(ctx, nodes.Word(paren.span, text) if m else paren)
+    return emotion, intensity if emotion != "neutral" else 1.0
 
 
 def _emotion(ctx: Lowering, paren: nodes.Word) -> str:
@@ -811,7 +844,7 @@ def _action(ctx: Lowering, a: nodes.Action, state: _SceneState) -> ir.Action | N
     target = _target(ctx, a, verb, state)
     if len(actors) != 1 + len(a.others) or target is False:
         return None
-    *first, last = [ir.Action(id="", actor=name, verb=verb, target=target, overlap=a.with_previous or i > 0,
+    *first, last = [ir.Action.model_construct(id="", actor=name, verb=verb, target=target, overlap=a.with_previous or i > 0,
                               source=ctx.span(a)) for i, name in enumerate(actors)]
     state.shots[-1].events.extend(first)  # `MEI and JUN sit.`: the others start with the first
     return last
@@ -959,7 +992,7 @@ def _finish_shot(ctx: Lowering, b: _ShotBuilder, scene_id: str, cast: list[str])
         speakers = [e.speaker for e in events if isinstance(e, ir.Line)] + [e.actor for e in events if isinstance(e, ir.Action)]
         pool = list(dict.fromkeys(list(camera.subjects) + speakers + cast))
         camera = camera.model_copy(update={"subjects": tuple(pool[:wanted])})
-    return ir.Shot(id=shot_id, scene=scene_id, camera=camera, events=events, transition=b.transition,
+    return ir.Shot.model_construct(id=shot_id, scene=scene_id, camera=camera, events=events, transition=b.transition,
                    fade_out=b.fade_out, duration=b.duration)
 
 

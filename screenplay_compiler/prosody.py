@@ -44,6 +44,11 @@ EMOTIONS: dict[str, Prosody] = {
     "shouting": Prosody(rate=1.05, pitch_semitones=2.0, volume_db=6.0, noise_scale=1.2, pitch_range=1.3, pause=0.8),
     "tired": Prosody(rate=0.82, pitch_semitones=-2.0, volume_db=-3.0, noise_scale=0.7, noise_w=0.8, pitch_range=0.6,
                      pause=1.5, breath=0.15),
+    "disgusted": Prosody(rate=0.95, pitch_semitones=-1.0, volume_db=1.0, noise_scale=1.1, pitch_range=1.2, pause=1.1,
+                         breath=0.1),
+    "shy": Prosody(rate=0.9, pitch_semitones=0.5, volume_db=-6.0, noise_scale=0.8, noise_w=1.2, pitch_range=0.7,
+                   pause=1.3, breath=0.2),
+    "smug": Prosody(rate=0.94, pitch_semitones=-0.5, volume_db=1.0, noise_scale=1.1, pitch_range=1.35, pause=1.1),
 }
 
 # How a line is delivered, beside its emotion: "(whispering)", "(crying)", "(fast)".
@@ -75,6 +80,19 @@ def resolve_delivery(delivery: tuple[str, ...] | list[str], emotion: str = "neut
         if name in DELIVERIES and name not in out and name != resolve_emotion(emotion):
             out.append(name)
     return tuple(out)
+
+
+def scaled(p: Prosody, intensity: float) -> Prosody:
+    """``p`` at ``intensity`` (1 as in the table, 0.5 half-way from neutral, 1.5 beyond it)."""
+    if intensity == 1.0:
+        return p
+    k = intensity
+    lerp = lambda value, neutral: neutral + (value - neutral) * k
+    return Prosody(rate=max(0.5, lerp(p.rate, 1.0)), pitch_semitones=lerp(p.pitch_semitones, 0.0),
+                   volume_db=lerp(p.volume_db, 0.0), noise_scale=max(0.1, lerp(p.noise_scale, 1.0)),
+                   noise_w=max(0.1, lerp(p.noise_w, 1.0)), pitch_range=max(0.1, lerp(p.pitch_range, 1.0)),
+                   pause=max(0.1, lerp(p.pause, 1.0)), breath=min(1.0, max(0.0, lerp(p.breath, 0.0))),
+                   tremolo=min(1.0, max(0.0, lerp(p.tremolo, 0.0))))
 
 
 def combine(a: Prosody, b: Prosody) -> Prosody:

@@ -19,6 +19,7 @@ from . import ir
 from .camera import Body, angled, ease, frame, moved
 from .ir import Node
 from .sets import SETS_BY_NAME
+from .visemes import has_alignment, mouth_curves
 from .voice import LineAudio
 
 TRACKS_VERSION = "0.1"
@@ -71,7 +72,14 @@ class Speech(Node):
     start: float
     end: float
     first_frame: int
-    mouth: tuple[float, ...]
+    mouth: tuple[float, ...]  # opening 0..1 per frame (lips pressed shut count as 0)
+    wide: tuple[float, ...] = ()  # lip spread per frame (empty: audio-driven, no shape)
+    round: tuple[float, ...] = ()  # lip rounding per frame
+    closure: tuple[float, ...] = ()  # lip closure per frame (m, b, p)
+    visemes: str = ""  # Rhubarb viseme letter per frame
+    lipsync: Literal["phonemes", "audio"] = "audio"  # what drove the mouth
+    emotion: str = "neutral"
+    intensity: float = 1.0
 
 
 class ActorTrack(Node):
@@ -342,10 +350,27 @@ def _speak(line: ir.Line, t: float, actor: _Actor, clip: LineAudio, settings: Tr
     first = -(-n // 1000)  # the first frame at or after the start
     last = math.floor(end * settings.fps + 1e-9)
     # Offsets into the line in whole ticks: exact, so a line moved by whole frames moves its mouth exactly.
-    mouth = mouth_track(clip, [(f * 1000 - n) / ticks for f in range(first, last + 1)], settings.fps)
-    actor.speech.append(Speech(line_id=line.id, start=start, end=end, first_frame=first, mouth=mouth))
+    times = [(f * 1000 - n) / ticks for f in range(first, last + 1)]
+    actor.speech.append(Speech(line_id=line.id, start=start, end=end, first_frame=first,
+                               emotion=line.emotion, intensity=_r(getattr(line, "intensity", 1.0), 2),
+                               **_lips(clip, times, settings.fps)))
     cues.append(Cue(index=len(cues) + 1, line_id=line.id, speaker=line.speaker, start=start, end=end, text=line.text))
     return end + LINE_GAP
+
+
+def _lips(clip: LineAudio, times: list[float], fps: int) -> dict:
+    """Mouth curves from the phoneme alignment (visemes), or from loudness when there is none."""
+    if not has_alignment(clip.phonemes):
+        return {"mouth": mouth_track(clip, times, fps), "lipsync": "audio"}
+    c = mouth_curves(clip.phonemes, times, fps)
+    return {"mouth": c.open, "wide": c.wide, "round": c.round, "closure": c.closure, "visemes": c.visemes,
+            "lipsync": "phonemes"}
+
+
+def lipsync_notices(tracks: "Tracks") -> tuple[str, ...]:
+    """A build-log line per spoken line whose mouth follows loudness (its voice gave no phoneme times)."""
+    return tuple(f"lip sync: line {s.line_id} ({a.name}) has no phoneme timings; mouth follows the audio's loudness"
+                 for scene in tracks.scenes for a in scene.actors for s in a.speech if s.lipsync == "audio")
 
 
 def mouth_track(clip: LineAudio, times: list[float], fps: int) -> tuple[float, ...]:

@@ -24,7 +24,7 @@ import numpy as np
 from . import ir
 from .atomic import write_bytes as atomic_write_bytes
 from .cache import file_sha256
-from .prosody import DELIVERIES, EMOTIONS, Prosody, combine, resolve_delivery, resolve_emotion  # noqa: F401 (re-exported)
+from .prosody import DELIVERIES, EMOTIONS, Prosody, combine, resolve_delivery, resolve_emotion, scaled  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     import onnx
@@ -84,10 +84,11 @@ class VoiceStats:
     misses: int = 0
 
 
-def prosody_for(voice: ir.Voice, emotion: str, delivery: tuple[str, ...] = (), rate: float = 1.0) -> Prosody:
-    """A character's voice settings, then the emotion, then each delivery, then the writer's speed."""
+def prosody_for(voice: ir.Voice, emotion: str, delivery: tuple[str, ...] = (), rate: float = 1.0,
+                intensity: float = 1.0) -> Prosody:
+    """A character's voice settings, then the emotion at its intensity, then each delivery, then the writer's speed."""
     out = combine(Prosody(rate=voice.rate * rate, pitch_semitones=voice.pitch_semitones, volume_db=voice.volume_db),
-                  EMOTIONS[resolve_emotion(emotion)])
+                  scaled(EMOTIONS[resolve_emotion(emotion)], intensity))
     for name in resolve_delivery(delivery, emotion):
         out = combine(out, DELIVERIES[name])
     return out
@@ -762,7 +763,7 @@ class VoiceBank:
         return voice_for_language(voice, language_base(language))
 
     def cache_key(self, text: str, voice: ir.Voice, emotion: str, *, delivery: tuple[str, ...] = (),
-                  rate: float = 1.0, character: str = "") -> str:
+                  rate: float = 1.0, character: str = "", intensity: float = 1.0) -> str:
         """sha256 hex of everything that changes the line's audio (``voice`` as routed)."""
         from .voicefx import timbre_for
 
@@ -773,7 +774,7 @@ class VoiceBank:
             "voice": voice.model_dump(mode="json"),
             "emotion": resolve_emotion(emotion),
             "delivery": list(resolve_delivery(delivery, emotion)),
-            "prosody": asdict(prosody_for(voice, emotion, delivery, rate)),
+            "prosody": asdict(prosody_for(voice, emotion, delivery, rate, intensity)),
             "timbre": asdict(timbre_for(character)),
             "character": character,
             "engine": engine.name,
@@ -785,12 +786,12 @@ class VoiceBank:
     def speak(self, line: ir.Line, character: ir.Character) -> LineAudio:
         """The audio of a dialogue line as ``character`` says it."""
         return self.line(line.text, character.voice, line.emotion, delivery=line.delivery, rate=line.rate,
-                         language=line.language, character=character.name)
+                         language=line.language, character=character.name, intensity=line.intensity)
 
     def line(self, text: str, voice: ir.Voice, emotion: str, *, delivery: tuple[str, ...] = (), rate: float = 1.0,
-             language: str | None = None, character: str = "") -> LineAudio:
+             language: str | None = None, character: str = "", intensity: float = 1.0) -> LineAudio:
         """The audio for one spoken line, from the cache when possible."""
-        how = dict(delivery=tuple(delivery), rate=rate, character=character)
+        how = dict(delivery=tuple(delivery), rate=rate, character=character, intensity=intensity)
         routed = self.route(voice, language)
         cached = self._cached(text, routed, emotion, how)
         if cached is not None:
@@ -834,7 +835,7 @@ class VoiceBank:
         """Synthesize, colour and level a line, then cache it."""
         from .voicefx import colour, shake, timbre_for
 
-        prosody = prosody_for(voice, emotion, how["delivery"], how["rate"])
+        prosody = prosody_for(voice, emotion, how["delivery"], how["rate"], how["intensity"])
         seed = seed_from(text, voice.model_dump_json(), resolve_emotion(emotion), *how["delivery"], how["character"])
         audio = self.engine(voice).synthesize(text, prosody, seed)
         self.stats.misses += 1

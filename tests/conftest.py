@@ -66,7 +66,7 @@ def tone(seconds: float, rate: int = 22050, freq: float = 180.0, gaps: bool = Tr
     wave = 0.4 * np.sign(np.sin(2 * np.pi * freq * t)) * (0.5 + 0.5 * np.sin(2 * np.pi * 3.0 * t) ** 2)
     if gaps:
         wave = wave * (np.sin(2 * np.pi * 4.0 * t) > -0.6)
-    phonemes = tuple(Phoneme("a", i * 0.1, (i + 1) * 0.1) for i in range(int(seconds / 0.1)))
+    phonemes = tuple(Phoneme("mɑ"[i % 2], i * 0.1, (i + 1) * 0.1) for i in range(int(seconds / 0.1)))  # "mamama": lips shut and open
     return LineAudio(samples=wave.astype(np.float32), sample_rate=rate, phonemes=phonemes)
 
 

@@ -97,7 +97,8 @@ def test_text_and_markdown_views(repo):
     text = sdc("diff", "HEAD", "ep.play").stdout
     assert "~ shot narrow-street-night.close-lin [CLOSE ON LIN] changed" in text
     assert "emotion: 'calm' -> 'angry'" in text
-    assert text.rstrip().endswith("1 changed, 0 added, 0 removed, 0 moved; 1 shot(s) would be rendered again")
+    # two shots: LIN's face keeps the new emotion into the next shot (listeners hold their last expression)
+    assert text.rstrip().endswith("1 changed, 0 added, 0 removed, 0 moved; 2 shot(s) would be rendered again")
     md = sdc("diff", "HEAD", "ep.play", "--format", "markdown").stdout
     assert md.startswith("### sdc: what this draft changes on screen") and "| ~ | `narrow-street-night.close-lin` 🎬 |" in md
 

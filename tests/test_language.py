@@ -188,3 +188,11 @@ class TestUse:
         sources = {(d.span.source.split("/")[-1], d.code) for d in info.value.diagnostics}
         assert ("cast.play", "syntax") in sources and ("ep.play", "unknown-character") in sources
         assert "MEI woman" in info.value.render()
+
+
+def test_emotion_intensity_words():
+    head = "CAST\nMEI: woman\n\nEXT. STREET\n"
+    lines = _episode(head + "MEI (slightly angry): a\nMEI (furious): b\nMEI (very sad): c\nMEI（有点生气）：d\nMEI (smug): e\n"
+                     "MEI (disgusted): f\nMEI (shy): g\n").shots[0].events
+    assert [(x.emotion, x.intensity) for x in lines] == [("angry", 0.5), ("angry", 1.6), ("sad", 1.5), ("angry", 0.5),
+                                                         ("smug", 1.0), ("disgusted", 1.0), ("shy", 1.0)]

@@ -339,3 +339,14 @@ MEI: 我们走吧。
         assert base != bank.cache_key("Hi.", ir.Voice(), "neutral", character="MEI")
         assert base != bank.cache_key("Hi.", ir.Voice(engine="espeak", model="en-us"), "neutral")
         assert base == bank.cache_key("Hi.", ir.Voice(), "neutral", delivery=("yodelling",))
+
+
+def test_intensity_scales_the_emotion_from_neutral():
+    angry = voice.EMOTIONS["angry"]
+    slight = voice.prosody_for(ir.Voice(), "angry", intensity=0.5)
+    furious = voice.prosody_for(ir.Voice(), "angry", intensity=1.6)
+    assert slight.volume_db == pytest.approx(angry.volume_db * 0.5) and furious.volume_db == pytest.approx(angry.volume_db * 1.6)
+    assert slight.rate < angry.rate < furious.rate
+    assert voice.prosody_for(ir.Voice(), "angry") == voice.prosody_for(ir.Voice(), "angry", intensity=1.0)
+    bank = voice.VoiceBank(None)
+    assert bank.cache_key("Go.", ir.Voice(), "angry") != bank.cache_key("Go.", ir.Voice(), "angry", intensity=1.6)

@@ -21,7 +21,7 @@ from .geometry import (
     torus,
     translate,
 )
-from .skeleton import BONE_INDEX, MOUTH_CLOSED, MOUTH_HEIGHT, Proportions, proportions
+from .skeleton import BONE_INDEX, LIP_SPLIT, MOUTH_CLOSED, MOUTH_HEIGHT, Proportions, proportions
 
 LONG_SLEEVES = {"shirt", "coat", "jacket", "sweater", "hoodie", "blouse"}
 LONG_TOPS = {"coat": 0.27, "dress": 0.24, "jacket": 0.1}  # hem length below the waist, x height
@@ -222,10 +222,15 @@ def _mouth(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
     depth = hc[2] + _face_z(p, 0, mid[1] - hc[1]) - m[2] + 0.05 * rz
     b.add(ellipsoid((0.24 * rx, height / 2, depth), mid, 16, 10), linear_rgb("#3a0f0f"), "mouth", 0.3)
     closed = MOUTH_CLOSED * height
-    for y, bone in ((m[1] + 0.01 * ry, "head"), (m[1] - closed - 0.02 * ry, "jaw")):
-        pts = [(x, y, hc[2] + _face_z(p, x, y - hc[1]) - 0.015 * rz) for x in (-0.24 * rx, 0.0, 0.24 * rx)]
-        for a_, b_ in zip(pts, pts[1:]):
-            b.add(limb(a_, b_, 0.02 * ry, 0.03 * ry, 8), lip, bone, 0.35)
+    # Each lip is a middle piece (spread, rounded and pushed forward by its bone) and two corner
+    # pieces that rise in a smile and part when the jaw drops.
+    bones = ("corner_r", "", "corner_l")
+    for y, middle in ((m[1] + 0.01 * ry, "lip_u"), (m[1] - closed - 0.02 * ry, "lip_d")):
+        xs = (-0.24 * rx, -LIP_SPLIT * rx, LIP_SPLIT * rx, 0.24 * rx)
+        pts = [(x, y, hc[2] + _face_z(p, x, y - hc[1]) - 0.015 * rz) for x in xs]
+        radii = (0.016 * ry, 0.028 * ry, 0.028 * ry, 0.016 * ry)  # thick in the middle, thin at the corners
+        for i, bone in enumerate(bones):
+            b.add(limb(pts[i], pts[i + 1], radii[i], radii[i + 1], 8), lip, bone or middle, 0.35)
 
 
 def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
@@ -235,9 +240,10 @@ def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
     re = 0.15 * ry
     bone = f"lid_{side}"
     b.add(ellipsoid((re,) * 3, c, 10, 7), linear_rgb("#f4f1ea"), "head", _GLOSS["eye"])
-    b.add(ellipsoid((0.58 * re, 0.58 * re, 0.25 * re), c + (0, 0, 0.86 * re), 14, 6), linear_rgb(a.eye_color), "head", _GLOSS["eye"])
-    b.add(ellipsoid((0.28 * re, 0.28 * re, 0.2 * re), c + (0, 0, 0.97 * re), 10, 6), linear_rgb("#050505"), "head", _GLOSS["eye"])
-    b.add(ellipsoid((0.1 * re,) * 3, c + (0.22 * re, 0.25 * re, 1.1 * re), 6, 4), np.ones(3), "head", 0.0, emissive=0.6)
+    eye = f"eye_{side}"
+    b.add(ellipsoid((0.58 * re, 0.58 * re, 0.25 * re), c + (0, 0, 0.86 * re), 14, 6), linear_rgb(a.eye_color), eye, _GLOSS["eye"])
+    b.add(ellipsoid((0.28 * re, 0.28 * re, 0.2 * re), c + (0, 0, 0.97 * re), 10, 6), linear_rgb("#050505"), eye, _GLOSS["eye"])
+    b.add(ellipsoid((0.1 * re,) * 3, c + (0.22 * re, 0.25 * re, 1.1 * re), 6, 4), np.ones(3), eye, 0.0, emissive=0.6)
     lid = sphere(12, 6, lambda az: np.full_like(az, math.radians(88)))
     b.add(lid.transformed(translate(*c) @ scale(1.24 * re)), shade(linear_rgb(a.skin), 0.9), bone, _GLOSS["skin"])
     lash = torus(1.24 * re, 0.08 * re, 12, 3).transformed(translate(*(c + (0, 0.04 * re, 0))))
@@ -249,7 +255,7 @@ def _eye(b: MeshBuilder, p: Proportions, a: Appearance, side: str) -> None:
     zi = hc[2] + _face_z(p, inner, brow_y - hc[1]) + 0.005 * rz
     zo = hc[2] + _face_z(p, outer, brow_y - hc[1] - 0.03 * ry) + 0.005 * rz
     b.add(limb((inner, brow_y, zi), (outer, brow_y - 0.03 * ry, zo), 0.032 * ry, 0.024 * ry, 8), linear_rgb(a.hair_color),
-          "head", _GLOSS["hair"])
+          f"brow_{side}", _GLOSS["hair"])
 
 
 # --- hair ------------------------------------------------------------------------------

@@ -38,11 +38,20 @@ BONES: tuple[tuple[str, str | None], ...] = (
     ("thigh_r", "pelvis"),
     ("shin_r", "thigh_r"),
     ("foot_r", "shin_r"),
+    ("brow_l", "head"),
+    ("brow_r", "head"),
+    ("eye_l", "head"),
+    ("eye_r", "head"),
+    ("lip_u", "head"),
+    ("lip_d", "jaw"),
+    ("corner_l", "head"),
+    ("corner_r", "head"),
 )
 BONE_INDEX = {name: i for i, (name, _) in enumerate(BONES)}
-MAX_BONES = 32
+MAX_BONES = 40  # size of the shader's bone array; index MAX_BONES-1 is never used by a character
 MOUTH_HEIGHT = 0.13  # the open mouth's height, x head height
-MOUTH_CLOSED = 0.1  # fraction of that height left as a dark line when closed  # size of the shader's bone array; index MAX_BONES-1 is never used by a character
+MOUTH_CLOSED = 0.1  # fraction of that height left as a dark line when closed
+LIP_SPLIT = 0.1  # x head width: where the middle of a lip meets its corner piece
 
 _BUILD_WIDTH = {"slim": 0.9, "average": 1.0, "athletic": 1.05, "heavy": 1.22}
 _BUILD_SHOULDER = {"slim": 0.94, "average": 1.0, "athletic": 1.12, "heavy": 1.1}
@@ -107,6 +116,7 @@ def proportions(a: Appearance) -> Proportions:
         j[f"shin_{side}"] = (sx * hip_half * 0.6, knee_y, 0.004 * h)
         j[f"foot_{side}"] = (sx * hip_half * 0.6, ankle, 0)
     j["skirt"] = (0, hip_y + 0.06 * h, 0)
+    _face_joints(j, head_h, radii)
     return Proportions(
         height=h,
         head_height=head_h,
@@ -122,6 +132,20 @@ def proportions(a: Appearance) -> Proportions:
         ankle=ankle,
         joints={k: np.asarray(v, float) for k, v in j.items()},
     )
+
+
+def _face_joints(j: dict, head_h: float, radii: tuple[float, float, float]) -> None:
+    """Pivots of the expression bones: brows, eyeballs, the middle of each lip and the corners."""
+    rx, ry, _ = radii
+    m = j["mouth"]
+    closed = MOUTH_CLOSED * MOUTH_HEIGHT * head_h
+    j["lip_u"] = m
+    j["lip_d"] = (0, m[1] - closed - 0.02 * ry, m[2])
+    for side, sx in (("l", 1.0), ("r", -1.0)):
+        eye = j[f"lid_{side}"]
+        j[f"eye_{side}"] = eye
+        j[f"brow_{side}"] = (eye[0] + sx * 0.04 * rx, eye[1] + 0.245 * ry, eye[2])
+        j[f"corner_{side}"] = (sx * LIP_SPLIT * rx, m[1] - closed / 2 - 0.005 * ry, m[2])
 
 
 def _sit_angles(p: Proportions, seated: bool) -> tuple[float, float]:
@@ -159,14 +183,11 @@ def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.n
     head_pitch, head_yaw = pose.head_pitch, pose.head_yaw
     out["neck"] = rot_y(0.4 * head_yaw) @ rot_x(0.35 * head_pitch)
     out["head"] = rot_y(0.6 * head_yaw) @ rot_x(0.65 * head_pitch - 0.25 * lean)
-    open_ = max(0.0, min(1.0, pose.mouth_open))
-    out["mouth"] = scale(1.0 - 0.15 * open_, MOUTH_CLOSED + (1 - MOUTH_CLOSED) * open_, 1.0)
-    out["jaw"] = translate(0, -(1 - MOUTH_CLOSED) * MOUTH_HEIGHT * p.head_height * open_, -0.02 * p.head_height * open_)
-    blink = max(0.0, min(1.0, pose.blink))
-    lid = rot_x(-0.56 + 1.55 * blink)
-    out["lid_l"] = out["lid_r"] = lid
+    out.update(_face(pose, p))
+    if pose.slump:
+        out["chest"] = rot_x(0.14 * pose.slump) @ out["chest"]
     for side, sign in (("l", 1.0), ("r", -1.0)):
-        out[f"clavicle_{side}"] = rot_z(sign * 0.03 * breath * 0.5)
+        out[f"clavicle_{side}"] = rot_y(-sign * 0.16 * pose.slump) @ rot_z(sign * 0.03 * breath * 0.5)
         arm_swing = -legs[side][0] * w * gait * 0.45
         out[f"upper_arm_{side}"] = rot_z(sign * (0.09 + 0.25 * s)) @ rot_x(-arm_swing - s * 0.35)
         out[f"forearm_{side}"] = rot_x(-(0.18 + 0.25 * w * gait + 0.6 * s))
@@ -175,6 +196,32 @@ def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.n
     out["upper_arm_r"] = raise_ @ _blend_rotation(out["upper_arm_r"], 1.0 - wv)
     out["forearm_r"] = rot_z(-wv * (0.85 + 0.4 * math.sin(pose.wave_phase))) @ _blend_rotation(out["forearm_r"], 1.0 - wv)
     out["hand_r"] = rot_z(-wv * 0.15 * math.sin(pose.wave_phase))
+    return out
+
+
+def _face(pose: Pose, p: Proportions) -> dict[str, np.ndarray]:
+    """Jaw, lips, mouth corners, eyelids, eyeballs and brows for the mouth shape and expression."""
+    ry, rz = p.head_radii[1], p.head_radii[2]
+    open_ = max(0.0, min(1.0, pose.mouth_open))
+    drop = (1 - MOUTH_CLOSED) * MOUTH_HEIGHT * p.head_height * open_
+    width = 1.0 + 0.25 * pose.mouth_wide - 0.4 * pose.mouth_round
+    pout = 0.06 * rz * pose.mouth_round
+    out = {
+        "mouth": scale(width * (1.0 - 0.15 * open_), MOUTH_CLOSED + (1 - MOUTH_CLOSED) * open_, 1.0),
+        "jaw": translate(0, -drop, -0.02 * p.head_height * open_),
+        "lip_u": translate(0, 0, pout) @ scale(width, 1.0, 1.0),
+        "lip_d": translate(0, 0, pout) @ scale(width, 1.0, 1.0),
+    }
+    blink = max(0.0, min(1.0, pose.blink))
+    rest = -0.56 - 0.35 * pose.lids  # wide eyes lift the lids, tired or narrowed ones lower them
+    for side, sx in (("l", 1.0), ("r", -1.0)):
+        lift = pose.smile + sx * pose.smirk
+        shift = sx * LIP_SPLIT * p.head_radii[0] * (width - 1.0)
+        out[f"corner_{side}"] = (translate(shift, -drop / 2 + 0.02 * ry * lift, 0.6 * pout + 0.04 * rz * max(lift, 0.0)) @ rot_z(sx * 0.45 * lift)
+                                 @ scale(width, 1.0, 1.0))
+        out[f"lid_{side}"] = rot_x(rest + (0.99 - rest) * blink)
+        out[f"eye_{side}"] = rot_y(0.35 * pose.gaze_yaw) @ rot_x(-0.3 * pose.gaze_pitch)
+        out[f"brow_{side}"] = translate(0, 0.1 * ry * pose.brow_raise, 0) @ rot_z(-sx * 0.3 * pose.brow_tilt)
     return out
 
 
