@@ -8,7 +8,7 @@ from dataclasses import astuple, replace
 
 from . import ir
 from .faces import apply, face_at
-from .frame import ActorState, CameraState, FrameState, Pose, SetState
+from .frame import ActorState, Blend, CameraState, FrameState, Pose, SetState
 from .label import NO_OVERLAYS, OverlayPlan, overlays_at
 from .tracks import (STRIDE, ActorTrack, SceneTrack, ShotTrack, Tracks, head_turn, sample_keys, sit_amount, smoothstep,
                      speaker_at)
@@ -38,7 +38,29 @@ def shot_frame(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, t: float,
     speaking = speaker_at(scene.actors, t)
     actors = tuple(_actor(episode, scene, a, t, shot.start, tracks.fps, speaking) for a in scene.actors)
     return quantize(FrameState(set=SetState(scene.set, scene.time_of_day), camera=_camera(shot, t), actors=actors,
-                               overlays=overlays_at(overlays, tracks, t)))
+                               overlays=overlays_at(overlays, tracks, t), blend=_blend(episode, tracks, shot, t)))
+
+
+def _blend(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, t: float) -> Blend | None:
+    """The transition on screen at ``t``: a fade in from black at the shot's start, a fade out at
+    its end, or a dissolve/wipe from the shot before (drawn as it goes on playing)."""
+    written = next((s for s in episode.shots if s.id == shot.id), None)
+    if written is None:
+        return None
+    into, black = written.transition, 0.0
+    if into.kind == "fade_in" and into.seconds > 0 and t < shot.start + into.seconds:
+        black = 1.0 - smoothstep((t - shot.start) / into.seconds)
+    if written.fade_out > 0 and t > shot.end - written.fade_out:
+        black = max(black, 1.0 - smoothstep((shot.end - t) / written.fade_out))
+    under, progress = None, 1.0
+    if into.kind in ("dissolve", "wipe") and into.seconds > 0 and t < shot.start + into.seconds:
+        index = next(i for i, s in enumerate(tracks.shots) if s.id == shot.id)
+        if index > 0:
+            under = shot_frame(episode, tracks, tracks.shots[index - 1], t)
+            progress = smoothstep((t - shot.start) / into.seconds)
+    if black <= 0.0 and under is None:
+        return None
+    return Blend(black=black, kind=into.kind if under is not None else "cut", progress=progress, under=under)
 
 
 def quantize(frame: FrameState) -> FrameState:
@@ -50,9 +72,10 @@ def quantize(frame: FrameState) -> FrameState:
     """
     cam = frame.camera
     camera = CameraState(eye=_snap3(cam.eye), target=_snap3(cam.target), fov_deg=_snap(cam.fov_deg), roll=_snap(cam.roll))
+    blend = frame.blend and replace(frame.blend, black=_snap(frame.blend.black), progress=_snap(frame.blend.progress))
     actors = tuple(replace(a, x=_snap(a.x), z=_snap(a.z), yaw=_snap(a.yaw), pose=Pose(*(_snap(v) for v in astuple(a.pose))))
                    for a in frame.actors)
-    return FrameState(set=frame.set, camera=camera, actors=actors, overlays=frame.overlays)
+    return FrameState(set=frame.set, camera=camera, actors=actors, overlays=frame.overlays, blend=blend)
 
 
 def _snap(v: float) -> float:

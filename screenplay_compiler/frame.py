@@ -95,6 +95,17 @@ class Overlay:
 
 
 @dataclass(frozen=True)
+class Blend:
+    """How a frame meets its neighbours: a fade to black, or a dissolve or wipe from ``under``
+    (the shot before, still playing) to this frame, ``progress`` of the way through."""
+
+    black: float = 0.0  # 0 none .. 1 fully black (fade in / fade out)
+    kind: str = "cut"  # "dissolve" or "wipe" when ``under`` is drawn
+    progress: float = 1.0  # 0 all ``under`` .. 1 all this frame
+    under: "FrameState | None" = None
+
+
+@dataclass(frozen=True)
 class FrameState:
     """Everything needed to draw one frame."""
 
@@ -102,3 +113,4 @@ class FrameState:
     camera: CameraState
     actors: tuple[ActorState, ...] = ()
     overlays: tuple[Overlay, ...] = ()
+    blend: Blend | None = None  # a transition in progress (None on all other frames)

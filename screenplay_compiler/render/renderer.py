@@ -102,7 +102,16 @@ class Renderer:
             return self._render(frame, 4)
 
     def _render(self, frame: FrameState, components: int) -> np.ndarray:
-        """Draw and read back ``frame`` on the current context."""
+        """Draw and read back ``frame`` on the current context: the 3D pass, then any transition
+        (a dissolve or wipe with the shot before, a fade to black), then the text overlays."""
+        pixels = self._draw(frame, components)
+        if frame.blend is not None:
+            below = self._draw(frame.blend.under, components) if frame.blend.under is not None else None
+            pixels = blend_frames(pixels, below, frame.blend)
+        return composite(pixels, frame.overlays) if frame.overlays else pixels
+
+    def _draw(self, frame: FrameState, components: int) -> np.ndarray:
+        """The 3D pass of ``frame``, read back."""
         stage = self._set(frame.set.name)
         light = lighting_for(frame.set.time_of_day, stage.scenery.interior, stage.scenery.lights)
         vp = view_projection(frame.camera, self.width / self.height, flip_y=True)
@@ -118,8 +127,7 @@ class Renderer:
         self._draw_scenery(stage)
         self._draw_blobs(frame, light, vp)
         self._draw_sky(light, vp, frame.camera.eye)
-        pixels = self._finish(components)
-        return composite(pixels, frame.overlays) if frame.overlays else pixels
+        return self._finish(components)
 
     def triangle_counts(self, frame: FrameState) -> dict[str, int]:
         """Triangles drawn for ``frame``'s set and each actor (for budgets and reports)."""
@@ -265,3 +273,25 @@ class Renderer:
             t.color_texture.use(0)
             self._fxaa.render(moderngl.TRIANGLES, vertices=3)
         return read_pixels(t.output, self.width, self.height, components)
+
+
+def blend_frames(top: np.ndarray, below: np.ndarray | None, blend) -> np.ndarray:
+    """``top`` over ``below`` as the transition says (a cross-fade, or a soft-edged wipe from the
+    left), then darkened by its fade to black. Alpha stays opaque."""
+    out = top.astype(np.float32)
+    if below is not None:
+        if blend.kind == "wipe":
+            width = top.shape[1]
+            soft = max(2.0, 0.04 * width)
+            x = np.arange(width, dtype=np.float32)
+            edge = blend.progress * (width + soft) - soft  # the wipe's edge sweeps fully across
+            weight = np.clip((edge + soft - x) / soft, 0.0, 1.0)[None, :, None]
+        else:
+            weight = np.float32(blend.progress)
+        out = below.astype(np.float32) * (1.0 - weight) + out * weight
+    if blend.black > 0.0:
+        out[..., :3] *= np.float32(1.0 - blend.black)
+    out = np.rint(out).astype(np.uint8)
+    if out.shape[-1] == 4:
+        out[..., 3] = 255
+    return out
