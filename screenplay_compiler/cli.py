@@ -842,6 +842,22 @@ def main_options(
     """sdc: the screenplay-to-video compiler."""
 
 
+# Commands that only read and print: when they are done nothing is left to clean up, so the
+# process ends without tearing down the hundreds of thousands of objects a long script's AST and
+# IR are made of (a fifth of `sdc check`'s time on a 20,000-line script; mypy does the same).
+HARD_EXIT = frozenset({"check", "ir", "tracks"})
+
+
 def main() -> None:
     """Console-script entry point."""
-    app()
+    import os
+
+    try:
+        app()
+    except SystemExit as exc:
+        if not (set(sys.argv[1:2]) & HARD_EXIT):
+            raise
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

@@ -155,3 +155,17 @@ def test_building_a_folder_skips_the_cast_file_and_takes_the_scripts_format(tmp_
     from screenplay_compiler.probe import probe
     video = probe(tmp_path / "out" / "ep1.mp4").first("video")
     assert (video.width, video.height, round(video.fps)) == (96, 160, 8)
+
+
+def test_the_console_script_exits_with_the_commands_code_and_all_its_output(tmp_path):
+    """`sdc check` ends the process without teardown; its output and exit code must survive that."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sdc = Path(sys.executable).with_name("sdc")
+    good = subprocess.run([str(sdc), "check", str(ROOT / "examples" / "the-bridge.play")], capture_output=True, text=True)
+    bad = subprocess.run([str(sdc), "check", "--format", "json", str(BROKEN / "unknown-character.play")],
+                         capture_output=True, text=True)
+    assert good.returncode == 0 and "ok: 1 scene(s)" in good.stdout
+    assert bad.returncode == 1 and json.loads(bad.stdout)[0]["code"] == "E012"
