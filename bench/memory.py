@@ -8,7 +8,8 @@ started (``Maximum resident set size`` of time -v covers the largest single proc
 render workers are reported by the same line when -j 1 keeps rendering in-process).
 ``--audio-only`` builds only the soundtrack (voices, timing, the whole-episode mix): the stage
 whose memory grows with the episode's length, while rendering streams one frame at a time.
-Target: under 1.5 GB for 10 minutes at 1080p.
+Target: under 1.5 GB for 10 minutes at 1080p. ``bench/mix_memory.py`` measures the mix alone
+(synthetic voices, seconds instead of minutes).
 """
 
 from __future__ import annotations

@@ -17,6 +17,13 @@ import numpy as np
 
 _MAX_GROWTH = 1e8  # bound on |p|**-block: the relative rounding error of a block is about this * 1e-16
 _MAX_BLOCK = 4096
+CHUNK = 1 << 19  # samples per chunk of the whole-episode stages (about 11 s at 48 kHz): memory stays flat
+
+
+def spans(n: int, size: int | None = None):
+    """``(start, stop)`` of the chunks of ``size`` (default :data:`CHUNK`) samples that cover ``n`` samples."""
+    size = size or CHUNK
+    return ((a, min(n, a + size)) for a in range(0, n, size))
 
 
 def seeded_rng(*parts: str) -> np.random.Generator:

@@ -127,9 +127,9 @@ def treat(samples: np.ndarray, channel: str, pan: float, seed: str) -> np.ndarra
 
 
 def dialogue(episode: ir.Episode, tracks: "Tracks", audio: Mapping[str, LineAudio], n: int):
-    """Every line placed and treated, and the (start, end) seconds each is heard."""
+    """Every line placed and treated (stereo float32), and the (start, end) seconds each is heard."""
     lines = {e.id: e for shot in episode.shots for e in shot.events if isinstance(e, ir.Line)}
-    out, spoken = np.zeros((n, 2)), []
+    out, spoken = np.zeros((n, 2), np.float32), []
     for p in tracks.audio:
         clip = audio[p.line_id]
         channel = lines[p.line_id].channel if p.line_id in lines else "on"
@@ -150,11 +150,12 @@ def footstep_times(clip) -> list[float]:
     return [clip.start + (STRIDE * (0.25 + 0.5 * k) / clip.distance) * (clip.end - clip.start) for k in range(steps)]
 
 
-def footsteps(tracks: "Tracks", n: int) -> np.ndarray:
-    """Footsteps for every walk, on the surface of the scene's set."""
+def footsteps(tracks: "Tracks", n: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Footsteps for every walk, on the surface of the scene's set (stereo float32; added into
+    ``out`` in place when given)."""
     from .sfx import SURFACE_FOR_SET, footstep
 
-    out = np.zeros((n, 2))
+    out = np.zeros((n, 2), np.float32) if out is None else out
     for scene in tracks.scenes:
         surface = SURFACE_FOR_SET.get(scene.set, "stone")
         for actor in scene.actors:
@@ -165,11 +166,12 @@ def footsteps(tracks: "Tracks", n: int) -> np.ndarray:
     return out
 
 
-def effects(tracks: "Tracks", base_dir: Path | None, n: int) -> np.ndarray:
-    """The script's sound effects: library effects (centred) and user files (as recorded)."""
+def effects(tracks: "Tracks", base_dir: Path | None, n: int, out: np.ndarray | None = None) -> np.ndarray:
+    """The script's sound effects: library effects (centred) and user files (as recorded), stereo
+    float32 (added into ``out`` in place when given)."""
     from . import sfx
 
-    out = np.zeros((n, 2))
+    out = np.zeros((n, 2), np.float32) if out is None else out
     for p in tracks.sounds:
         if p.kind != "sound":
             continue
@@ -187,34 +189,52 @@ def _levelled_file(x: np.ndarray) -> np.ndarray:
 def mix_episode(episode: ir.Episode, tracks: "Tracks", audio: Mapping[str, LineAudio],
                 base_dir: Path | None = None) -> np.ndarray:
     """The finished stereo soundtrack: dialogue over effects, footsteps, ducked music and room tone,
-    mastered to -16 LUFS integrated with true peaks at or below -1.5 dBTP (-1 after AAC/MP3)."""
+    mastered to -16 LUFS integrated with true peaks at or below -1.5 dBTP (-1 after AAC/MP3).
+
+    Every layer is float32 and is added into the dialogue in place, one at a time, so memory
+    peaks at a few float32 copies of the episode (see :func:`loudness.master`)."""
     from . import ambience
     from .loudness import master
 
     n = max(0, int(round(tracks.duration * MIX_RATE)))
-    speech, spoken = dialogue(episode, tracks, audio, n)
-    amount = ambience.speech_amount(spoken, n)
-    music = ambience.music_bed([p for p in tracks.sounds if p.kind == "music"], base_dir, n)
-    room = ambience.room_tone(episode, [(s.id, s.start, s.end) for s in tracks.scenes], n)
-    beds = music * ambience.duck_gain(amount, ambience.MUSIC_DUCK_DB)[:, None] + \
-        room * ambience.duck_gain(amount, ambience.AMBIENCE_DUCK_DB)[:, None]
-    total = speech + effects(tracks, base_dir, n) + footsteps(tracks, n) + beds
-    mastered = master(total, MIX_RATE, ceiling_dbtp=CEILING_DBFS - CODEC_HEADROOM_DB)
-    return np.clip(mastered, -1.0, 1.0).astype(np.float32)
+    total, spoken = dialogue(episode, tracks, audio, n)
+    control = ambience.speech_control(spoken, n)
+    ambience.add_music(total, [p for p in tracks.sounds if p.kind == "music"], base_dir,
+                       ambience.ducker(control, ambience.MUSIC_DUCK_DB))
+    ambience.add_room_tone(total, episode, [(s.id, s.start, s.end) for s in tracks.scenes],
+                           ambience.ducker(control, ambience.AMBIENCE_DUCK_DB))
+    effects(tracks, base_dir, n, out=total)
+    footsteps(tracks, n, out=total)
+    master(total, MIX_RATE, ceiling_dbtp=CEILING_DBFS - CODEC_HEADROOM_DB, out=total)
+    return np.clip(total, -1.0, 1.0, out=total)
 
 
 def _dither_seed(samples: np.ndarray) -> int:
     """Seed for the dither, derived from the audio itself (deterministic, content-addressed)."""
-    return int.from_bytes(hashlib.sha256(np.ascontiguousarray(samples).tobytes()).digest()[:8], "big")
+    digest = hashlib.sha256()
+    flat = np.ascontiguousarray(samples).reshape(-1)
+    for a, b in dsp.spans(len(flat)):  # the bytes in order, without a whole copy of them
+        digest.update(flat[a:b].tobytes())
+    return int.from_bytes(digest.digest()[:8], "big")
 
 
 def to_pcm16(samples: np.ndarray) -> np.ndarray:
-    """Float [-1, 1] to int16 with TPDF dither; exact digital silence stays silent."""
-    x = np.asarray(samples, np.float64) * 32767.0
-    rng = np.random.default_rng(_dither_seed(samples))
-    dither = rng.random(x.shape) - rng.random(x.shape)  # triangular, +-1 LSB
-    dither[x == 0.0] = 0.0
-    return np.clip(np.round(x + dither), -32768, 32767).astype("<i2")
+    """Float [-1, 1] to int16 with TPDF dither; exact digital silence stays silent.
+
+    The dither is the difference of two uniform draws over the whole signal; the second
+    generator starts where the first one's draws end (PCG64's ``advance``), so the samples are
+    converted chunk by chunk to the same bytes as one whole-signal pass."""
+    samples = np.asarray(samples)
+    seed = _dither_seed(samples)
+    first, second = np.random.default_rng(seed), np.random.default_rng(seed)
+    second.bit_generator.advance(samples.size)  # one 64-bit draw per float64
+    out = np.empty(samples.shape, "<i2")
+    for a, b in dsp.spans(len(samples), dsp.CHUNK // 4):
+        x = np.asarray(samples[a:b], np.float64) * 32767.0
+        dither = first.random(x.shape) - second.random(x.shape)  # triangular, +-1 LSB
+        dither[x == 0.0] = 0.0
+        out[a:b] = np.clip(np.round(x + dither), -32768, 32767)
+    return out
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
@@ -226,4 +246,5 @@ def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
         wav.setnchannels(channels)
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
-        wav.writeframes(pcm.tobytes())
+        for a, b in dsp.spans(len(pcm)):
+            wav.writeframes(pcm[a:b].tobytes())

@@ -294,9 +294,11 @@ def _hair(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
         b.add(limb(hc + (0, 0.1 * ry, -1.12 * rz), hc + (0, -1.2 * ry, -1.2 * rz), 0.22 * ry, 0.1 * ry, 12), color, "head", gloss)
     elif style == "bun":
         b.add(ellipsoid((0.45 * ry, 0.4 * ry, 0.42 * ry), hc + (0, 0.78 * ry, -0.55 * rz), 14, 10), color, "head", gloss)
-    elif style == "bob":
-        b.add(torus(rx * 1.0, 0.18 * ry, 22, 6).transformed(translate(*(hc + (0, -0.35 * ry, -0.12 * rz))) @ scale(1.05, 1, 1.0)),
-              color, "head", gloss)
+    elif style == "bob":  # a chin-length curtain at the sides and back that frames the face, never crossing it
+        b.add(ellipsoid((rx * 1.1, ry * 0.78, rz * 0.66), hc + (0, -0.3 * ry, -0.42 * rz), 18, 10), color, "head", gloss)
+        for side in (-1.0, 1.0):
+            b.add(ellipsoid((0.3 * rx, 0.62 * ry, 0.62 * rz), hc + (side * 0.9 * rx, -0.28 * ry, -0.08 * rz), 12, 8),
+                  color, "head", gloss)
     elif style == "curly":
         _curls(b, hc, p.head_radii, limit, color)
 
