@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
+from ._lazy import lazy
 
-from . import dsp
+np = lazy("numpy", globals(), "np")  # the compiler checks SFX names without loading numpy
+dsp = lazy("screenplay_compiler.dsp", globals(), "dsp")
 
 RATE = 48000
-Synth = Callable[[np.random.Generator], np.ndarray]
+Synth = Callable[["np.random.Generator"], "np.ndarray"]
 
 
 @dataclass(frozen=True)
