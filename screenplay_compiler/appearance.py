@@ -172,7 +172,7 @@ def _build(attrs: dict, pick) -> Appearance:
         bottom_kind, bottom_color = "skirt", bottom_color or top_color
     default_hair = "long" if gender == "female" else "short"
     hair_color = attrs.get("hair_color") or (COLORS["grey"] if age == "old" else pick(2, HAIR_PALETTE))
-    return Appearance(
+    return Appearance.model_construct(
         gender=gender,
         age=age,
         height_m=round(base + attrs.get("height", 0.0), 3),
@@ -181,8 +181,8 @@ def _build(attrs: dict, pick) -> Appearance:
         hair_style=attrs.get("hair_style", default_hair),
         hair_color=hair_color,
         eye_color=pick(4, EYE_PALETTE),
-        top=Garment(kind=top_kind, color=top_color or pick(5, CLOTH_PALETTE)),
-        bottom=Garment(kind=bottom_kind, color=bottom_color or pick(6, ("#1f2d4f", "#2e2e33", "#5a4a3a", "#3d4f6b"))),
+        top=Garment.model_construct(kind=top_kind, color=top_color or pick(5, CLOTH_PALETTE)),
+        bottom=Garment.model_construct(kind=bottom_kind, color=bottom_color or pick(6, ("#1f2d4f", "#2e2e33", "#5a4a3a", "#3d4f6b"))),
         shoes=attrs.get("shoes") or pick(7, ("#1c1c1f", "#4a3020", "#ecebe6")),
-        accessories=tuple(Garment(kind=k, color=c or pick(8 + i, CLOTH_PALETTE)) for i, (k, c) in enumerate(attrs.get("accessories", []))),
+        accessories=tuple(Garment.model_construct(kind=k, color=c or pick(8 + i, CLOTH_PALETTE)) for i, (k, c) in enumerate(attrs.get("accessories", []))),
     )

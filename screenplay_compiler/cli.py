@@ -11,7 +11,6 @@ from typing import Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from . import __version__, api, ir
@@ -813,6 +812,8 @@ class _progress:
     """A rich progress display fed by the API's (stage, done, total) callback."""
 
     def __enter__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # builds only
+
         self.bar = Progress(TextColumn("{task.description:>7}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                             console=err, transient=False)
         self.bar.__enter__()

@@ -160,7 +160,7 @@ def lower(script: nodes.Script, source: str, diags: Diagnostics, emotions: tuple
                         "add a scene heading such as 'EXT. OLD BRIDGE - DAWN' followed by dialogue")
     _check_crossing(ctx, shots)
     width, height, fps = _format(ctx, script.fields)
-    return ir.Episode(source=PurePath(source).name, title=meta.get("title", PurePath(source).stem),
+    return ir.Episode.model_construct(source=PurePath(source).name, title=meta.get("title", PurePath(source).stem),
                       author=meta.get("author", ""), episode=meta.get("episode", ""), language=ctx.language,
                       producer=meta.get("producer", ""), style=_style(ctx, script.fields),
                       width=width, height=height, fps=fps,
@@ -296,7 +296,7 @@ def _character(ctx: Lowering, member: nodes.CastMember, voices: list[nodes.Voice
     voice = _default_voice(ctx, name, resolved.appearance)
     for settings in voices:
         voice = _voice_settings(ctx, voice, settings)
-    return ir.Character(id=_slug(name), name=name, description=desc.text, appearance=resolved.appearance,
+    return ir.Character.model_construct(id=_slug(name), name=name, description=desc.text, appearance=resolved.appearance,
                         voice=voice, source=ctx.span(member))
 
 
@@ -333,7 +333,7 @@ def _default_voice(ctx: Lowering, name: str, look: ir.Appearance) -> ir.Voice:
     jitter = (digest[0] / 255.0 - 0.5) * 2.0
     rate = 1.0 + (digest[1] / 255.0 - 0.5) * 0.08 - (0.08 if look.age == "old" else 0.0)
     engine = ctx.default_engine
-    return ir.Voice(engine=engine, model=_engine_model(engine, ctx.language),
+    return ir.Voice.model_construct(engine=engine, model=_engine_model(engine, ctx.language),
                     pitch_semitones=round(base + jitter, 2), rate=round(rate, 3))
 
 
@@ -416,7 +416,7 @@ class _ShotBuilder:
     camera: ir.Camera
     explicit_id: nodes.Word | None = None
     events: list = field(default_factory=list)
-    transition: ir.Transition = ir.Transition()
+    transition: ir.Transition = field(default_factory=ir.Transition.model_construct)
     fade_out: float = 0.0
     duration: float | None = None
     span: Span | None = None
@@ -451,14 +451,14 @@ def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
     for item in scene.items:
         _scene_item(ctx, item, state)
     if not state.shots or state.transition is not None:  # a heading alone still establishes the place
-        _new_shot(state, ir.Camera(size="wide", explicit=False), None)
+        _new_shot(state, ir.Camera.model_construct(size="wide", explicit=False), None)
     for name, word in state.addressed:
         if name not in state.cast and (state.present is None or name not in state.present):
             ctx.diags.warning("absent-addressee", f"this line is addressed to {name}, who is not in the scene", word.span,
                               f"bring {name} into the scene (PRESENT: ...) or address someone who is here")
     shots = [_finish_shot(ctx, b, scene_id, state.cast) for b in state.shots]
     time, weather = _time_and_weather(ctx, heading.time_of_day)
-    lowered = ir.Scene(id=scene_id, heading=_heading_text(heading), location=heading.location.text,
+    lowered = ir.Scene.model_construct(id=scene_id, heading=_heading_text(heading), location=heading.location.text,
                        interior=interior, set=state.spec.name, time_of_day=time, weather=weather,
                        cast=tuple(state.cast), source=ctx.span(heading))
     return lowered, shots
@@ -475,7 +475,7 @@ def _scene_item(ctx: Lowering, item: nodes.Node, state: _SceneState) -> None:
         _present(ctx, item, state)
     else:
         if not state.shots or state.transition is not None:
-            _new_shot(state, ir.Camera(size="wide", explicit=False), None)
+            _new_shot(state, ir.Camera.model_construct(size="wide", explicit=False), None)
         event = _event(ctx, item, state)
         if event is not None:
             state.shots[-1].events.append(event)
@@ -485,7 +485,7 @@ def _scene_item(ctx: Lowering, item: nodes.Node, state: _SceneState) -> None:
 def _new_shot(state: _SceneState, camera: ir.Camera, explicit_id: nodes.Word | None,
               duration: float | None = None, span: Span | None = None) -> None:
     """Start a shot, taking the transition that waits for it."""
-    transition = state.transition or ir.Transition()
+    transition = state.transition or ir.Transition.model_construct()
     state.transition = None
     state.shots.append(_ShotBuilder(camera, explicit_id, transition=transition, duration=duration, span=span))
 
@@ -506,7 +506,7 @@ def _transition(ctx: Lowering, t: nodes.Transition, state: _SceneState) -> None:
     if kind == "fade_in" and state.events:
         ctx.diags.warning("impossible-timing", "FADE IN in the middle of a scene fades up from black", t.word.span,
                           "use DISSOLVE TO: for a soft change of shot")
-    state.transition = ir.Transition(kind=kind, seconds=seconds, source=ctx.span(t))
+    state.transition = ir.Transition.model_construct(kind=kind, seconds=seconds, source=ctx.span(t))
 
 
 def _present(ctx: Lowering, p: nodes.Present, state: _SceneState) -> None:
@@ -658,7 +658,7 @@ def _apply_term(ctx: Lowering, word: nodes.Word, k: str, seconds, amount, settin
         amount *= direction
     elif direction != 1.0:
         amount = {"pan": 30.0, "tilt": 15.0, "truck": 1.5, "orbit": 45.0}.get(move, 1.0) * direction
-    settings["move"] = ir.Move(kind=move, seconds=seconds, amount=amount)
+    settings["move"] = ir.Move.model_construct(kind=move, seconds=seconds, amount=amount)
 
 
 def _check_present(ctx: Lowering, word: nodes.Word, name: str, state: _SceneState) -> None:
@@ -890,14 +890,14 @@ def _sound(ctx: Lowering, cue: nodes.SoundCue) -> ir.Sound | None:
     quoted = _QUOTED.match(text)
     gain = _gain(ctx, cue.text, quoted.group(2) if quoted else text)
     if quoted:
-        return ir.Sound(id="", path=quoted.group(1), gain_db=gain, source=ctx.span(cue))
+        return ir.Sound.model_construct(id="", path=quoted.group(1), gain_db=gain, source=ctx.span(cue))
     text = _GAIN.sub("", text).replace("volume", "").strip()  # `SFX: thunder -6db`
     effect, names = _sfx_lookup(text)
     if effect is None:
         ctx.diags.error("unknown-sound", f"unknown sound effect '{text}'", cue.text.span,
                         did_you_mean(text, names) or "put your own file in quotes: SFX: \"sounds/bell.wav\"")
         return None
-    return ir.Sound(id="", effect=effect, gain_db=gain, source=ctx.span(cue))
+    return ir.Sound.model_construct(id="", effect=effect, gain_db=gain, source=ctx.span(cue))
 
 
 def _sfx_lookup(text: str) -> tuple[str | None, list[str]]:
@@ -932,7 +932,7 @@ def _music(ctx: Lowering, cue: nodes.SoundCue) -> ir.Music | None:
         ctx.diags.error("bad-music", f"cannot read the music cue '{text}'", cue.text.span,
                         "write MUSIC: \"theme.mp3\" fade in 2s, MUSIC: fade out 3s or MUSIC: stop")
         return None
-    return ir.Music(id="", path=quoted.group(1) if quoted else None,
+    return ir.Music.model_construct(id="", path=quoted.group(1) if quoted else None,
                     fade_in=float(fade_in.group(1)) if fade_in else 0.0, fade_out=float(fade_out.group(1)) if fade_out else 0.0,
                     gain_db=_gain(ctx, cue.text, rest), source=ctx.span(cue))
 

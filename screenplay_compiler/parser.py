@@ -47,7 +47,8 @@ def grammar() -> Lark:
     """The compiled LALR parser (built once per process)."""
     text = GRAMMAR.read_text(encoding="utf-8")
     # cache=True: lark keeps the built tables in the temp folder, keyed by grammar and options
-    return Lark(text, parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False, cache=True)
+    # keep_all_tokens: the AST builder takes spans from the punctuation and then drops it
+    return Lark(text, parser="lalr", lexer="contextual", keep_all_tokens=True, maybe_placeholders=False, cache=True)
 
 
 def normalise(text: str) -> str:

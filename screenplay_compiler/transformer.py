@@ -21,6 +21,18 @@ _PAREN = re.compile(r"[(（]([^)）]*)[)）]")
 _BEAT = re.compile(r"^(?i:beat|pause|silence|hold|停顿|沉默|停)(?:\s+(\d+(?:\.\d+)?\s*(?:ms|s|sec|secs|seconds?|秒|毫秒)?))?$")
 
 
+class _Extent:
+    """The place a rule's tokens cover, shaped like lark's ``meta`` for :meth:`Span.from_meta`."""
+
+    __slots__ = ("empty", "line", "column", "end_line", "end_column")
+
+    def __init__(self, first: Token | None, last: Token | None):
+        self.empty = first is None
+        if first is not None:
+            self.line, self.column = first.line, first.column
+            self.end_line, self.end_column = last.end_line, last.end_column
+
+
 class ToAst:
     """Builds :mod:`nodes` from a tree made by :func:`parser.parse`: one method per rule,
     called with the rule's position and its children already built, innermost first."""
@@ -31,8 +43,25 @@ class ToAst:
     def walk(self, tree: Tree):
         """The AST of ``tree`` (a plain recursive walk: lark's Transformer dispatch costs more
         than the work on a long script)."""
-        children = [self.walk(c) if isinstance(c, Tree) else c for c in tree.children]
-        return getattr(self, tree.data)(tree.meta, children)
+        return self._walk(tree)[0]
+
+    def _walk(self, tree: Tree):
+        """``tree``'s node and its first and last tokens. The parser keeps every token (punctuation
+        too) instead of tracking positions, which cost a quarter of its time; a rule's span runs
+        from its first token to its last, as lark's ``propagate_positions`` would give."""
+        children, first, last = [], None, None
+        for child in tree.children:
+            if isinstance(child, Tree):
+                value, head, tail = self._walk(child)
+                children.append(value)
+            else:
+                head = tail = child
+                if not child.type.startswith("_"):  # punctuation counts for the span, not as a child
+                    children.append(child)
+            if head is not None:
+                first = head if first is None else first
+                last = tail
+        return getattr(self, tree.data)(_Extent(first, last), children), first, last
 
     def _span(self, meta) -> Span:
         return Span.from_meta(self.source, meta)
