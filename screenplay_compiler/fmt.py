@@ -17,15 +17,14 @@ import difflib
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from lark import Lark, Token, Tree
+from lark import Token, Tree
 
 from . import atomic, nodes
 from .diagnostics import CompileError
-from .parser import GRAMMAR, normalise, parse
+from .parser import grammar, normalise, parse
 from .transformer import to_ast
 
 # Grammar rules that are one line each; a ``_CAST`` token on its own is the cast header.
@@ -79,7 +78,7 @@ def format_text(text: str, source: str = "<script>") -> str:
     """``text`` in canonical layout; raise CompileError when it does not parse."""
     text = normalise(text)
     parse(text, source)  # located syntax errors, exactly as `sdc check` reports them
-    statements = {s.line: s for s in _statements(_token_parser().parse(text))}
+    statements = {s.line: s for s in _statements(grammar().parse(text))}  # the compiler's parser keeps every token
     formatted = "\n".join(_layout(text, statements)).strip("\n")
     formatted = formatted + "\n" if formatted else ""
     _assert_same_meaning(text, formatted, source)
@@ -116,13 +115,6 @@ def format_file(path: Path, *, check: bool = False) -> FileResult:
 
 
 # ---- statements and their canonical text --------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _token_parser() -> Lark:
-    """The script grammar, keeping the punctuation tokens the AST drops."""
-    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
-                keep_all_tokens=True, maybe_placeholders=False)
 
 
 def _statements(tree: Tree) -> Iterator[Statement]:

@@ -902,10 +902,8 @@ def _sound(ctx: Lowering, cue: nodes.SoundCue) -> ir.Sound | None:
 
 def _sfx_lookup(text: str) -> tuple[str | None, list[str]]:
     """The library effect a name means and the names the library knows."""
-    try:
-        from . import sfx
-    except ImportError:  # no library yet: any name is kept as written
-        return _slug(text).replace("-", "_"), []
+    from . import sfx
+
     return sfx.resolve(text), list(sfx.NAMES)
 
 
