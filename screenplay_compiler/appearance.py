@@ -35,12 +35,12 @@ EYE_PALETTE = ("#3b2a1e", "#4a3424", "#2c3e5c", "#3d5a3a")
 
 GENDER = {"woman": "female", "girl": "female", "female": "female", "lady": "female", "she": "female",
           "man": "male", "boy": "male", "male": "male", "guy": "male", "gentleman": "male", "he": "male",
-          "女": "female", "女子": "female", "女孩": "female", "女人": "female", "姑娘": "female",
+          "女": "female", "女子": "female", "少女": "female", "女孩": "female", "女人": "female", "姑娘": "female",
           "男": "male", "男子": "male", "男孩": "male", "男人": "male", "小伙": "male"}
 AGE = {"child": "child", "kid": "child", "little": "child", "teen": "young", "teenage": "young",
        "teenager": "young", "young": "young", "adult": "adult", "middle-aged": "middle_aged",
        "middle": "middle_aged", "old": "old", "elderly": "old", "grandma": "old", "grandpa": "old",
-       "小孩": "child", "孩子": "child", "年轻": "young", "少年": "young", "中年": "middle_aged",
+       "小孩": "child", "孩子": "child", "年轻": "young", "少女": "young", "少年": "young", "中年": "middle_aged",
        "老": "old", "老人": "old", "年迈": "old"}
 BUILD = {"slim": "slim", "thin": "slim", "skinny": "slim", "slender": "slim", "average": "average",
          "athletic": "athletic", "muscular": "athletic", "strong": "athletic", "fit": "athletic",
@@ -48,24 +48,35 @@ BUILD = {"slim": "slim", "thin": "slim", "skinny": "slim", "slender": "slim", "a
          "瘦": "slim", "苗条": "slim", "健壮": "athletic", "胖": "heavy", "壮": "heavy"}
 HEIGHT = {"tall": 0.1, "short": -0.1, "高": 0.1, "高个": 0.1, "矮": -0.1, "矮个": -0.1}
 HAIR = {"ponytail": "ponytail", "bun": "bun", "bob": "bob", "curly": "curly", "curls": "curly",
-        "bald": "bald", "long": "long", "short": "short", "crew": "short", "buzz": "short",
+        "bald": "bald", "long": "long", "short": "short", "crew": "short", "buzz": "buzz", "buzzcut": "buzz",
+        "braid": "braid", "braided": "braid", "plait": "braid", "twintails": "twintails", "pigtails": "twintails",
+        "topknot": "topknot", "wavy": "wavy", "waves": "wavy", "spiky": "spiky", "bangs": "fringe", "fringe": "fringe",
         "马尾": "ponytail", "发髻": "bun", "波波头": "bob", "卷发": "curly", "光头": "bald",
-        "长发": "long", "短发": "short"}
+        "长发": "long", "短发": "short", "寸头": "buzz", "平头": "buzz", "辫子": "braid", "麻花辫": "braid",
+        "双马尾": "twintails", "束发": "topknot", "发冠": "topknot", "波浪": "wavy", "大波浪": "wavy", "刺猬头": "spiky",
+        "刘海": "fringe", "齐刘海": "fringe"}
 TOPS = {"coat": "coat", "raincoat": "coat", "parka": "coat", "trench": "coat", "overcoat": "coat", "jacket": "jacket", "shirt": "shirt", "t-shirt": "tshirt", "tshirt": "tshirt",
         "tee": "tshirt", "sweater": "sweater", "jumper": "sweater", "hoodie": "hoodie", "dress": "dress",
         "blouse": "blouse", "suit": "jacket", "uniform": "jacket", "blazer": "jacket", "cardigan": "sweater",
-        "外套": "coat", "大衣": "coat", "雨衣": "coat", "夹克": "jacket", "衬衫": "shirt", "T恤": "tshirt", "毛衣": "sweater",
+        "hanfu": "hanfu", "robe": "hanfu", "robes": "hanfu", "qipao": "qipao", "cheongsam": "qipao", "vest": "vest",
+        "waistcoat": "vest", "tank": "vest", "汉服": "hanfu", "长袍": "hanfu", "古装": "hanfu", "旗袍": "qipao",
+        "背心": "vest", "马甲": "vest", "外套": "coat", "大衣": "coat", "雨衣": "coat", "夹克": "jacket", "衬衫": "shirt", "T恤": "tshirt", "毛衣": "sweater",
         "卫衣": "hoodie", "连衣裙": "dress", "西装": "jacket", "校服": "jacket"}
 BOTTOMS = {"jeans": "jeans", "trousers": "trousers", "pants": "trousers", "slacks": "trousers",
-           "skirt": "skirt", "shorts": "shorts", "牛仔裤": "jeans", "裤子": "trousers", "长裤": "trousers",
-           "裙子": "skirt", "短裙": "skirt", "短裤": "shorts"}
+           "skirt": "skirt", "shorts": "shorts", "long-skirt": "long_skirt", "牛仔裤": "jeans", "裤子": "trousers",
+           "长裤": "trousers", "裙子": "skirt", "短裙": "skirt", "长裙": "long_skirt", "短裤": "shorts"}
 SHOES = {"shoes", "boots", "sneakers", "heels", "鞋", "靴子", "运动鞋"}
-ACCESSORIES = {"glasses": "glasses", "spectacles": "glasses", "hat": "hat", "cap": "hat", "scarf": "scarf",
-               "tie": "tie", "earrings": "earrings", "necklace": "necklace",
-               "眼镜": "glasses", "帽子": "hat", "围巾": "scarf", "领带": "tie", "耳环": "earrings", "项链": "necklace"}
+ACCESSORIES = {"glasses": "glasses", "spectacles": "glasses", "sunglasses": "sunglasses", "hat": "hat", "fedora": "hat",
+               "cap": "cap", "beanie": "beanie", "scarf": "scarf", "tie": "tie", "necktie": "tie", "earrings": "earrings",
+               "necklace": "necklace", "watch": "watch", "belt": "belt", "sash": "belt", "bag": "bag", "handbag": "bag",
+               "backpack": "bag", "beard": "beard", "mustache": "mustache", "moustache": "mustache", "hairpin": "hairpin",
+               "眼镜": "glasses", "墨镜": "sunglasses", "帽子": "hat", "棒球帽": "cap", "毛线帽": "beanie", "围巾": "scarf",
+               "领带": "tie", "耳环": "earrings", "项链": "necklace", "手表": "watch", "腰带": "belt", "皮带": "belt",
+               "包": "bag", "背包": "bag", "手提包": "bag", "胡子": "beard", "络腮胡": "beard", "小胡子": "mustache",
+               "发簪": "hairpin", "簪子": "hairpin"}
 FILLER = {"a", "an", "the", "with", "and", "in", "wearing", "wears", "hair", "haired", "of", "skin",
           "skinned", "eyes", "eyed", "build", "built", "on", "her", "his", "very", "quite", "pair", "色", "的",
-          "头发", "穿", "戴", "着", "和", "一件", "一条", "一双", "一顶", "皮肤", "个"}
+          "头发", "古风", "穿", "戴", "着", "和", "一件", "一条", "一双", "一顶", "皮肤", "个"}
 KNOWN = (set(COLORS) | set(SKIN) | set(GENDER) | set(AGE) | set(BUILD) | set(HEIGHT) | set(HAIR) | set(TOPS)
          | set(BOTTOMS) | SHOES | set(ACCESSORIES) | FILLER)
 CJK_WORDS = sorted((w for w in KNOWN if re.match(r"[\u3400-\u9fff]", w)), key=len, reverse=True)
@@ -79,11 +90,19 @@ class Resolved:
     unknown: tuple[str, ...]
 
 
+PAIRS = {("long", "skirt"): "long-skirt", ("maxi", "skirt"): "long-skirt", ("tank", "top"): "vest"}
+
+
 def words(description: str) -> list[str]:
-    """Split a description into words: English by letters, Chinese by longest known match."""
+    """Split a description into words: English by letters, Chinese by longest known match;
+    two-word garments (``long skirt``) become one word."""
     out: list[str] = []
     for chunk in re.findall(r"[A-Za-z][A-Za-z\-']*|[\u3400-\u9fff]+|T恤", description):
-        out.extend(_segment_cjk(chunk) if re.match(r"[\u3400-\u9fff]", chunk) else [chunk.lower()])
+        for word in _segment_cjk(chunk) if re.match(r"[\u3400-\u9fff]", chunk) else [chunk.lower()]:
+            if out and (out[-1], word) in PAIRS:
+                out.append(PAIRS[out.pop(), word])
+            else:
+                out.append(word)
     return out
 
 
@@ -136,7 +155,7 @@ def _apply(w: str, nxt: str, color: str | None, attrs: dict, unknown: list[str])
         attrs["height"] = HEIGHT[w]
     elif w in GENDER:
         attrs["gender"] = GENDER[w]
-        if w in ("girl", "boy", "女孩", "男孩") and "age" not in attrs:
+        if w in ("girl", "boy", "女孩", "男孩", "少女") and "age" not in attrs:
             attrs["age"] = "young"
     elif w in AGE:
         attrs["age"] = AGE[w]
@@ -168,8 +187,10 @@ def _build(attrs: dict, pick) -> Appearance:
     base = 1.25 if age == "child" else base - (0.03 if age == "old" else 0.0)
     top_kind, top_color = attrs.get("top", (pick(1, ("shirt", "jacket", "sweater", "tshirt")), None))
     bottom_kind, bottom_color = attrs.get("bottom", ("trousers", None))
-    if top_kind == "dress":
+    if top_kind in ("dress", "qipao"):
         bottom_kind, bottom_color = "skirt", bottom_color or top_color
+    elif top_kind == "hanfu" and "bottom" not in attrs:  # loose trousers under the robe, in its colour
+        bottom_color = top_color
     default_hair = "long" if gender == "female" else "short"
     hair_color = attrs.get("hair_color") or (COLORS["grey"] if age == "old" else pick(2, HAIR_PALETTE))
     return Appearance.model_construct(

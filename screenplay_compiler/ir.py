@@ -55,7 +55,8 @@ class Appearance(Node):
     height_m: float
     build: Literal["slim", "average", "athletic", "heavy"]
     skin: Color
-    hair_style: Literal["short", "long", "ponytail", "bun", "bob", "curly", "bald"]
+    hair_style: Literal["short", "long", "ponytail", "bun", "bob", "curly", "bald", "buzz", "braid", "twintails",
+                        "topknot", "wavy", "spiky", "fringe"]
     hair_color: Color
     eye_color: Color
     top: Garment

@@ -50,6 +50,25 @@ class TestAppearance:
     def test_unknown_words_are_reported(self):
         assert resolve("X", "woman, wierd boots").unknown == ("wierd",)
 
+    def test_the_wardrobe_is_large_enough(self):
+        from screenplay_compiler import appearance
+        assert len(set(appearance.HAIR.values())) + 1 >= 12  # + the default "long"/"short" already counted; bald too
+        assert len(set(appearance.TOPS.values()) | set(appearance.BOTTOMS.values())) >= 15
+        assert len(set(appearance.ACCESSORIES.values())) >= 8
+
+    @pytest.mark.parametrize("text,expected", [
+        ("古风少女，红色汉服，束发，发簪", ("hanfu", "topknot", "hairpin")),
+        ("woman in a purple qipao with a braid and sunglasses", ("qipao", "braid", "sunglasses")),
+        ("girl, twintails, green tank top, long skirt, backpack", ("vest", "twintails", "bag")),
+        ("男子，寸头，黑色背心，手表，络腮胡", ("vest", "buzz", "watch")),
+    ])
+    def test_new_styles_and_pieces_resolve(self, text, expected):
+        resolved = resolve("X", text)
+        look = resolved.appearance
+        assert (look.top.kind, look.hair_style, look.accessories[0].kind) == expected and not resolved.unknown
+        if "skirt" in text:
+            assert look.bottom.kind == "long_skirt"
+
 
 class TestLowering:
     def test_shots_split_at_camera_directions(self):

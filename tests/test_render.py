@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import typing
+
 import numpy as np
 import pytest
+
+from screenplay_compiler import appearance as appearance_words
 
 from screenplay_compiler.frame import ActorState, CameraState, FrameState, Pose, SetState
 from screenplay_compiler.ir import Appearance, Garment
@@ -32,6 +36,9 @@ OTHER = appearance(gender="male", build="heavy", skin="#6b4430", hair_style="sho
 
 MEDIUM = CameraState(eye=(0.0, 1.3, 3.6), target=(0.0, 1.0, 0.0), fov_deg=40.0)
 CLOSE = CameraState(eye=(0.0, 1.58, 0.75), target=(0.0, 1.56, 0.0), fov_deg=30.0)
+BEHIND = CameraState(eye=(0.5, 1.7, -0.9), target=(0.0, 1.5, 0.0), fov_deg=40.0)
+CHEST = CameraState(eye=(0.0, 1.35, 0.8), target=(0.0, 1.3, 0.0), fov_deg=30.0)
+WRIST = CameraState(eye=(0.6, 0.85, 0.6), target=(0.17, 0.8, 0.0), fov_deg=30.0)
 
 
 def frame(look: Appearance | None = None, pose: Pose = Pose(), *, set_name: str = "park", time: str = "day",
@@ -147,11 +154,31 @@ class TestCharacter:
         nudge, step = changed(base, at(0.502)).sum(), changed(base, at(0.7)).sum()
         assert step > 0 and nudge < 0.2 * step
 
-    @pytest.mark.parametrize("style", ["short", "long", "ponytail", "bun", "bob", "curly", "bald"])
+    @pytest.mark.parametrize("style", typing.get_args(Appearance.model_fields["hair_style"].annotation))
     def test_every_hair_style_renders(self, renderer, style):
         look = appearance(hair_style=style, accessories=(Garment(kind="unicorn horn", color="#ffffff"),))
         img = renderer.render(frame(look, camera=CLOSE))
         assert img.std() > 15
+        if style != "bald":  # hair is drawn: the head differs from a bald one
+            bald = renderer.render(frame(appearance(hair_style="bald", accessories=()), camera=CLOSE))
+            assert changed(img, bald).sum() > 300
+
+    @pytest.mark.parametrize("kind", sorted(set(appearance_words.TOPS.values()) | set(appearance_words.BOTTOMS.values())))
+    def test_every_garment_changes_the_figure(self, renderer, kind):
+        slot = "top" if kind in appearance_words.TOPS.values() else "bottom"
+        plain = appearance(accessories=(), **{slot: Garment(kind="shirt" if slot == "top" else "trousers", color="#808080")})
+        dressed = appearance(accessories=(), **{slot: Garment(kind=kind, color="#808080")})
+        if kind in ("shirt", "trousers"):
+            pytest.skip("the reference garment")
+        assert changed(renderer.render(frame(dressed)), renderer.render(frame(plain))).sum() > 10  # jeans: just cuffs
+
+    @pytest.mark.parametrize("kind", sorted(set(appearance_words.ACCESSORIES.values())))
+    def test_every_accessory_is_drawn(self, renderer, kind):
+        look = dict(hair_style="short", top=Garment(kind="tshirt", color="#d02020"))  # nothing to hide it under
+        bare, worn = appearance(accessories=(), **look), appearance(accessories=(Garment(kind=kind, color="#20c0c0"),), **look)
+        seen = sum(changed(renderer.render(frame(worn, camera=c)), renderer.render(frame(bare, camera=c))).sum()
+                   for c in (MEDIUM, CLOSE, BEHIND, CHEST, WRIST))
+        assert seen > 20
 
     def test_child_is_shorter(self, renderer):
         empty = renderer.render(frame(None))

@@ -23,9 +23,11 @@ from .geometry import (
 )
 from .skeleton import BONE_INDEX, LIP_SPLIT, MOUTH_CLOSED, MOUTH_HEIGHT, Proportions, proportions
 
-LONG_SLEEVES = {"shirt", "coat", "jacket", "sweater", "hoodie", "blouse"}
-LONG_TOPS = {"coat": 0.27, "dress": 0.24, "jacket": 0.1}  # hem length below the waist, x height
-SKIRTS = {"skirt": 0.2}
+LONG_SLEEVES = {"shirt", "coat", "jacket", "sweater", "hoodie", "blouse", "hanfu"}
+LONG_TOPS = {"coat": 0.27, "dress": 0.24, "jacket": 0.1, "hanfu": 0.5, "qipao": 0.4}  # hem below the waist, x height
+FLARE = {"dress": 1.45, "hanfu": 1.3, "qipao": 1.04}  # hem radius over hip radius (coats and jackets hang straight)
+SKIRTS = {"skirt": 0.2, "long_skirt": 0.44}
+TOPS = LONG_SLEEVES | {"tshirt", "dress", "qipao", "vest"}
 
 _GLOSS = {"skin": 0.22, "cloth": 0.05, "hair": 0.3, "eye": 0.9, "shoe": 0.45}
 
@@ -58,13 +60,13 @@ def _cloth(color: str, factor: float = 1.0) -> np.ndarray:
 def _top_kind(a: Appearance) -> str:
     """The top's kind, with unknown kinds read as a shirt."""
     kind = a.top.kind.lower()
-    return kind if kind in LONG_SLEEVES | {"tshirt", "dress"} else "shirt"
+    return kind if kind in TOPS else "shirt"
 
 
 def _bottom_kind(a: Appearance) -> str:
     """The bottom's kind, with unknown kinds read as trousers."""
     kind = a.bottom.kind.lower()
-    return kind if kind in {"trousers", "jeans", "skirt", "shorts"} else "trousers"
+    return kind if kind in {"trousers", "jeans", "shorts"} | set(SKIRTS) else "trousers"
 
 
 # --- torso -----------------------------------------------------------------------------
@@ -99,10 +101,10 @@ def _garment_details(b: MeshBuilder, p: Proportions, a: Appearance, top: str, to
     """Hems, skirts, collars and hoods that make each garment kind recognisable."""
     h = p.height
     waist_y = _j(p, "spine")[1] - 0.02 * h
-    if top in LONG_TOPS or _bottom_kind(a) == "skirt":
-        length = LONG_TOPS.get(top, SKIRTS["skirt"]) * h
+    if top in LONG_TOPS or _bottom_kind(a) in SKIRTS:
+        length = LONG_TOPS.get(top, SKIRTS.get(_bottom_kind(a), SKIRTS["skirt"])) * h
         color = top_c if top in LONG_TOPS else bottom_c
-        flare = 1.45 if top in {"dress"} or top not in LONG_TOPS else 1.25
+        flare = FLARE.get(top, 1.25) if top in LONG_TOPS else 1.45
         r_top = p.hip_half * 1.12
         skirt = frustum(r_top * flare, r_top, length, 20, caps=False)
         b.add(skirt.transformed(translate(0, waist_y - length, -0.004 * h) @ scale(1, 1, 0.82)), color, "skirt", _GLOSS["cloth"])
@@ -121,6 +123,21 @@ def _garment_details(b: MeshBuilder, p: Proportions, a: Appearance, top: str, to
     if top == "hoodie":
         b.add(torus(0.05 * h, 0.022 * h, 18, 8).transformed(translate(0, collar_y - 0.01 * h, -0.025 * h) @ rot_x(-0.5) @ scale(1, 1, 0.9)),
               shade(top_c, 0.9), "chest", _GLOSS["cloth"])
+    if top == "blouse":  # a soft bow at the collar
+        bow_c = shade(top_c, 1.35)
+        for sx in (1.0, -1.0):
+            b.add(ellipsoid((0.018 * h, 0.011 * h, 0.007 * h), (sx * 0.016 * h, collar_y - 0.018 * h, p.chest_depth * 0.95), 10, 6),
+                  bow_c, "chest", _GLOSS["cloth"])
+        b.add(ellipsoid((0.007 * h,) * 3, (0, collar_y - 0.018 * h, p.chest_depth), 8, 6), shade(top_c, 0.8), "chest")
+    if top == "hanfu":
+        _crossed_collar(b, p, top_c)
+    if top == "qipao":  # a standing mandarin collar and a diagonal opening with knot buttons
+        n = _j(p, "neck")
+        b.add(frustum(0.033 * h, 0.031 * h, 0.035 * h, 18, caps=False).transformed(translate(*(n + (0, -0.025 * h, 0.002 * h)))),
+              shade(top_c, 0.85), "neck", _GLOSS["cloth"])
+        for i in range(3):
+            b.add(ellipsoid((0.006 * h,) * 3, (0.012 * h + 0.02 * h * i, collar_y - 0.03 * h - 0.018 * h * i, p.chest_depth * 1.02),
+                            8, 6), shade(top_c, 0.5), "chest")
     if top == "sweater":
         b.add(torus(p.waist_half * 1.0, 0.012 * h, 20, 6).transformed(translate(0, waist_y - 0.03 * h, 0) @ scale(1, 1, 0.85)),
               shade(top_c, 0.8), "pelvis", _GLOSS["cloth"])
@@ -129,12 +146,27 @@ def _garment_details(b: MeshBuilder, p: Proportions, a: Appearance, top: str, to
 # --- limbs -----------------------------------------------------------------------------
 
 
+def _crossed_collar(b: MeshBuilder, p: Proportions, top_c) -> None:
+    """The hanfu's wrapped front: a pale left-over-right collar band and a sash at the waist."""
+    h, depth = p.height, p.chest_depth
+    n, chest = _j(p, "neck"), _j(p, "chest")
+    band = shade(top_c, 1.6) + 0.05
+    top_y, low_y = n[1] - 0.01 * h, chest[1] - 0.02 * h
+    for sx, dz in ((1.0, 0.0), (-1.0, 0.004 * h)):
+        b.add(limb((sx * 0.04 * h, top_y, 0.55 * depth + dz), (-sx * 0.035 * h, low_y, depth * 1.02 + dz), 0.008 * h, 0.008 * h, 6),
+              band, "chest", _GLOSS["cloth"])
+    waist_y = _j(p, "spine")[1] - 0.01 * h
+    b.add(torus(p.waist_half * 1.08, 0.016 * h, 22, 4).transformed(translate(0, waist_y, 0.004 * h) @ scale(1, 1.4, 0.9)),
+          shade(top_c, 0.45), "spine", _GLOSS["cloth"])
+
+
 def _legs(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
     """Thighs, shins and shoes; trousers, shorts or bare legs by the bottom garment."""
     h, kind = p.height, _bottom_kind(a)
     skin, bottom_c = linear_rgb(a.skin), _cloth(a.bottom.color)
-    covered = kind in {"trousers", "jeans"} and _top_kind(a) != "dress"
-    thigh_c = bottom_c if kind in {"trousers", "jeans", "shorts"} and _top_kind(a) != "dress" else skin
+    dress = _top_kind(a) in ("dress", "qipao")
+    covered = kind in {"trousers", "jeans"} and not dress
+    thigh_c = bottom_c if kind in {"trousers", "jeans", "shorts"} and not dress else skin
     shin_c = bottom_c if covered else skin
     girth = p.limb / h
     shoe = linear_rgb(a.shoes)
@@ -143,7 +175,7 @@ def _legs(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
         b.add(limb(hip, knee, 0.052 * h * girth, 0.036 * h * girth, 12), thigh_c, f"thigh_{side}", _GLOSS["cloth"])
         b.add(limb(knee, ankle + (0, 0.01 * h, 0), 0.035 * h * girth, 0.025 * h * girth, 10), shin_c, f"shin_{side}",
               _GLOSS["cloth"] if covered else _GLOSS["skin"])
-        if kind == "shorts" and _top_kind(a) != "dress":
+        if kind == "shorts" and not dress:
             b.add(limb(hip, hip + (knee - hip) * 0.55, 0.056 * h * girth, 0.046 * h * girth, 16), bottom_c, f"thigh_{side}",
                   _GLOSS["cloth"])
         if kind == "jeans" and covered:
@@ -168,7 +200,12 @@ def _arms(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
               top_c, f"upper_arm_{side}", _GLOSS["cloth"])
         b.add(limb(shoulder, elbow, 0.031 * h * girth, 0.026 * h * girth), top_c if long else skin, f"upper_arm_{side}",
               _GLOSS["cloth"] if long else _GLOSS["skin"])
-        if not long:
+        if top == "hanfu":  # wide sleeves that hang open below the forearm
+            bell = frustum(0.07 * h, 0.03 * h, 0.13 * h, 16, caps=False).transformed(translate(*(wrist + (0, 0.005 * h, 0))))
+            b.add(bell, top_c, f"forearm_{side}", _GLOSS["cloth"])
+            b.add(bell.transformed(translate(*wrist) @ scale(-0.96, 0.98, 0.96) @ translate(*(-wrist))), shade(top_c, 0.45),
+                  f"forearm_{side}")
+        if not long and top != "vest":
             sleeve = shoulder + (elbow - shoulder) * 0.5
             b.add(limb(shoulder, sleeve, 0.036 * h * girth, 0.034 * h * girth), top_c, f"upper_arm_{side}", _GLOSS["cloth"])
         b.add(limb(elbow, wrist, 0.025 * h * girth, 0.02 * h * girth), top_c if long else skin, f"forearm_{side}",
@@ -281,26 +318,106 @@ def _hair(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
     hc = np.asarray(p.head_center)
     color = linear_rgb(a.hair_color)
     gloss = _GLOSS["hair"]
-    params = {"short": (50, 82, 112, 1.06), "long": (46, 100, 118, 1.07), "ponytail": (46, 92, 112, 1.06),
-              "bun": (46, 92, 112, 1.06), "bob": (44, 112, 120, 1.1), "curly": (52, 86, 110, 1.08)}[style]
-    cap, limit = _cap(*params[:3])
-    k = params[3]
+    cap, limit = _cap(*HAIR_CAPS[style][:3])
+    k = HAIR_CAPS[style][3]
     place = translate(*(hc + (0, 0.02 * ry, -0.02 * rz))) @ scale(rx * k, ry * k, rz * k)
-    b.add(cap.transformed(place), color, "head", gloss)
-    if style == "long":
-        b.add(ellipsoid((rx * 1.06, ry * 1.25, rz * 0.62), hc + (0, -0.72 * ry, -0.36 * rz), 18, 12), color, "head", gloss)
-    elif style == "ponytail":
-        b.add(ellipsoid((0.2 * ry,) * 3, hc + (0, 0.15 * ry, -1.02 * rz), 10, 8), shade(color, 0.7), "head", gloss)
-        b.add(limb(hc + (0, 0.1 * ry, -1.12 * rz), hc + (0, -1.2 * ry, -1.2 * rz), 0.22 * ry, 0.1 * ry, 12), color, "head", gloss)
-    elif style == "bun":
-        b.add(ellipsoid((0.45 * ry, 0.4 * ry, 0.42 * ry), hc + (0, 0.78 * ry, -0.55 * rz), 14, 10), color, "head", gloss)
-    elif style == "bob":  # a chin-length curtain at the sides and back that frames the face, never crossing it
-        b.add(ellipsoid((rx * 1.1, ry * 0.78, rz * 0.66), hc + (0, -0.3 * ry, -0.42 * rz), 18, 10), color, "head", gloss)
-        for side in (-1.0, 1.0):
-            b.add(ellipsoid((0.3 * rx, 0.62 * ry, 0.62 * rz), hc + (side * 0.9 * rx, -0.28 * ry, -0.08 * rz), 12, 8),
-                  color, "head", gloss)
-    elif style == "curly":
-        _curls(b, hc, p.head_radii, limit, color)
+    b.add(cap.transformed(place), shade(color, 0.8) if style == "buzz" else color, "head", gloss)
+    _HAIR_EXTRAS.get(style, _no_extra)(b, hc, p.head_radii, limit, color)
+
+
+# Sphere-cap limits (degrees from the crown at the front, side and back) and scale per style.
+HAIR_CAPS = {"short": (50, 82, 112, 1.06), "long": (46, 100, 118, 1.07), "ponytail": (46, 92, 112, 1.06),
+             "bun": (46, 92, 112, 1.06), "bob": (44, 112, 120, 1.1), "curly": (52, 86, 110, 1.08),
+             "buzz": (55, 80, 108, 1.025), "braid": (46, 92, 112, 1.06), "twintails": (46, 92, 112, 1.06),
+             "topknot": (48, 88, 112, 1.05), "wavy": (46, 100, 118, 1.08), "spiky": (52, 84, 112, 1.06),
+             "fringe": (64, 100, 118, 1.07)}
+
+
+def _no_extra(b, hc, radii, limit, color) -> None:
+    """A cap alone (short, buzz)."""
+
+
+def _long(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """A curtain of hair down the back to the shoulder blades."""
+    rx, ry, rz = radii
+    b.add(ellipsoid((rx * 1.06, ry * 1.25, rz * 0.62), hc + (0, -0.72 * ry, -0.36 * rz), 18, 12), color, "head", _GLOSS["hair"])
+
+
+def _tail(b: MeshBuilder, root: np.ndarray, tip: np.ndarray, ry: float, color) -> None:
+    """A gathered tail of hair from a tie at ``root`` to ``tip``."""
+    b.add(ellipsoid((0.2 * ry,) * 3, root, 10, 8), shade(color, 0.7), "head", _GLOSS["hair"])
+    b.add(limb(root, tip, 0.22 * ry, 0.1 * ry, 12), color, "head", _GLOSS["hair"])
+
+
+def _ponytail(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """One tail from the back of the crown."""
+    ry, rz = radii[1], radii[2]
+    _tail(b, hc + (0, 0.15 * ry, -1.02 * rz), hc + (0, -1.2 * ry, -1.2 * rz), ry, color)
+
+
+def _twintails(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """Two tails tied high at the sides of the back of the head."""
+    rx, ry, rz = radii
+    for sx in (1.0, -1.0):
+        _tail(b, hc + (sx * 0.78 * rx, 0.3 * ry, -0.62 * rz), hc + (sx * 1.25 * rx, -1.25 * ry, -0.75 * rz), ry, color)
+
+
+def _braid(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """A single plait down the back: a chain of slightly twisted lobes, thinning to the tip."""
+    ry, rz = radii[1], radii[2]
+    for i in range(8):
+        u = i / 7
+        r = 0.2 * ry * (1.0 - 0.45 * u)
+        centre = hc + ((0.05 if i % 2 else -0.05) * ry, -0.1 * ry - 1.6 * ry * u, -1.02 * rz - 0.12 * rz * u)
+        b.add(ellipsoid((r, 1.2 * r, r), centre, 10, 6), shade(color, 0.85 + 0.15 * (i % 2)), "head", _GLOSS["hair"])
+
+
+def _bun(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """A round bun at the back of the crown."""
+    ry, rz = radii[1], radii[2]
+    b.add(ellipsoid((0.45 * ry, 0.4 * ry, 0.42 * ry), hc + (0, 0.78 * ry, -0.55 * rz), 14, 10), color, "head", _GLOSS["hair"])
+
+
+def _topknot(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """The period-drama knot on top of the head with a crown band and a pin through it."""
+    ry, rz = radii[1], radii[2]
+    knot = hc + (0, 1.12 * ry, -0.15 * rz)
+    b.add(ellipsoid((0.32 * ry, 0.3 * ry, 0.32 * ry), knot, 12, 8), color, "head", _GLOSS["hair"])
+    b.add(frustum(0.3 * ry, 0.26 * ry, 0.16 * ry, 16).transformed(translate(*(knot - (0, 0.2 * ry, 0)))),
+          linear_rgb("#c9a03d"), "head", 0.7)
+    b.add(limb(knot + (-0.55 * ry, 0.05 * ry, 0), knot + (0.55 * ry, 0.05 * ry, 0), 0.035 * ry, 0.03 * ry, 6),
+          linear_rgb("#e8dcc0"), "head", 0.6)
+
+
+def _bob(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """A chin-length curtain at the sides and back that frames the face, never crossing it."""
+    rx, ry, rz = radii
+    b.add(ellipsoid((rx * 1.1, ry * 0.78, rz * 0.66), hc + (0, -0.3 * ry, -0.42 * rz), 18, 10), color, "head", _GLOSS["hair"])
+    for side in (-1.0, 1.0):
+        b.add(ellipsoid((0.3 * rx, 0.62 * ry, 0.62 * rz), hc + (side * 0.9 * rx, -0.28 * ry, -0.08 * rz), 12, 8),
+              color, "head", _GLOSS["hair"])
+
+
+def _wavy(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """Long hair in loose waves: a back curtain with rippled lobes down each side."""
+    rx, ry, rz = radii
+    _long(b, hc, radii, limit, color)
+    for side in (-1.0, 1.0):
+        for i in range(4):
+            centre = hc + (side * (1.0 + 0.08 * (i % 2)) * rx, -0.35 * ry - 0.38 * ry * i, -0.35 * rz)
+            b.add(ellipsoid((0.26 * rx, 0.3 * ry, 0.4 * rz), centre, 10, 6), shade(color, 0.9 + 0.12 * (i % 2)), "head",
+                  _GLOSS["hair"])
+
+
+def _spiky(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
+    """Short hair standing up in cones over the crown."""
+    rx, ry, rz = radii
+    for i in range(14):
+        az = i * 2.399963  # golden angle: spikes spread evenly without a pattern
+        polar = math.radians(8 + 52 * ((i * 0.618) % 1.0))
+        d = np.array([math.sin(polar) * math.sin(az), math.cos(polar), math.sin(polar) * math.cos(az) * 0.8 - 0.15])
+        base = hc + d * (rx * 0.95, ry * 0.95, rz * 0.95)
+        b.add(limb(base, base + d / np.linalg.norm(d) * 0.42 * ry, 0.16 * ry, 0.01 * ry, 6), color, "head", _GLOSS["hair"])
 
 
 def _curls(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
@@ -316,6 +433,11 @@ def _curls(b: MeshBuilder, hc: np.ndarray, radii, limit, color) -> None:
         d = np.array([math.sin(t) * math.sin(u), math.cos(t), math.sin(t) * math.cos(u)])
         center = hc + d * (rx * 1.1, ry * 1.1, rz * 1.1)
         b.add(ball.transformed(translate(*center) @ scale(0.22 * ry)), shade(color, 0.9 + 0.2 * (t / math.pi)), "head", 0.25)
+
+
+_HAIR_EXTRAS = {"long": _long, "ponytail": _ponytail, "twintails": _twintails, "braid": _braid, "bun": _bun,
+                "topknot": _topknot, "bob": _bob, "curly": _curls, "wavy": _wavy, "spiky": _spiky,
+                "fringe": _long}  # the fringe is the cap reaching further down the forehead
 
 
 # --- accessories -----------------------------------------------------------------------
@@ -397,10 +519,15 @@ def _tie(b: MeshBuilder, p: Proportions, g: Garment) -> None:
 
 
 def _necklace(b: MeshBuilder, p: Proportions, g: Garment) -> None:
-    """A thin chain low round the neck."""
+    """A chain of beads draped over the collarbones to a pendant at the front."""
     h = p.height
-    b.add(torus(0.045 * h, 0.003 * h, 20, 4).transformed(translate(*(_j(p, "neck") + (0, -0.01 * h, 0.01 * h))) @ rot_x(0.45)),
-          _cloth(g.color), "chest", 0.9)
+    n = _j(p, "neck")
+    bead = sphere(6, 4)
+    for a in np.linspace(-1.25, 1.25, 17):
+        at = (0.055 * h * math.sin(a), n[1] - 0.02 * h - 0.05 * h * math.cos(a) ** 2, p.chest_depth * 0.85 * math.cos(a) + 0.012 * h)
+        b.add(bead.transformed(translate(*at) @ scale(0.0045 * h)), _cloth(g.color), "chest", 0.9)
+    b.add(ellipsoid((0.008 * h, 0.011 * h, 0.005 * h), (0, n[1] - 0.08 * h, p.chest_depth * 0.85 + 0.014 * h), 8, 6),
+          _cloth(g.color, 1.2), "chest", 0.9)
 
 
 def _earrings(b: MeshBuilder, p: Proportions, g: Garment) -> None:
@@ -411,9 +538,11 @@ def _earrings(b: MeshBuilder, p: Proportions, g: Garment) -> None:
 
 
 def _watch(b: MeshBuilder, p: Proportions, g: Garment) -> None:
-    """A band round the left wrist."""
+    """A strap round the left wrist with a round face on the outside."""
     h = p.height
-    b.add(torus(0.021 * h, 0.006 * h, 14, 4).transformed(translate(*(_j(p, "hand_l") + (0, 0.02 * h, 0)))), _cloth(g.color), "forearm_l", 0.7)
+    wrist = _j(p, "hand_l") + (0, 0.02 * h, 0)
+    b.add(torus(0.022 * h, 0.007 * h, 14, 4).transformed(translate(*wrist)), _cloth(g.color), "forearm_l", 0.7)
+    b.add(ellipsoid((0.006 * h, 0.014 * h, 0.014 * h), wrist + (0.022 * h, 0, 0), 10, 6), linear_rgb("#d8dde2"), "forearm_l", 0.9)
 
 
 def _belt(b: MeshBuilder, p: Proportions, g: Garment) -> None:
@@ -446,6 +575,15 @@ def _mustache(b: MeshBuilder, p: Proportions, g: Garment) -> None:
           _cloth(g.color), "head", 0.2)
 
 
+def _hairpin(b: MeshBuilder, p: Proportions, g: Garment) -> None:
+    """A long pin through the hair at the back of the head with a bead at its end."""
+    rx, ry, rz = p.head_radii
+    hc = np.asarray(p.head_center)
+    a, z = hc + (-0.75 * rx, 0.75 * ry, -0.55 * rz), hc + (0.7 * rx, 0.55 * ry, -0.8 * rz)
+    b.add(limb(a, z, 0.03 * ry, 0.02 * ry, 6), _cloth(g.color), "head", 0.7)
+    b.add(ellipsoid((0.09 * ry,) * 3, a, 8, 6), _cloth(g.color, 1.3), "head", 0.8)
+
+
 _ACCESSORIES = {
     "glasses": _glasses,
     "spectacles": _glasses,
@@ -467,4 +605,5 @@ _ACCESSORIES = {
     "beard": _beard,
     "mustache": _mustache,
     "moustache": _mustache,
+    "hairpin": _hairpin,
 }
