@@ -98,7 +98,7 @@ def _compile(text: str, source: str, texts: dict[str, str], policy: "Policy") ->
         raise CompileError(diags.sorted(), texts)
     script = to_ast(tree, source)
     included = load_uses(script, source, diags, texts, policy=policy)
-    episode = lower(script, source, diags, tuple(EMOTIONS), included)
+    episode = lower(script, source, diags, tuple(EMOTIONS), included, confinement=policy.confinement(source))
     confine.check_episode(episode, source, policy, diags)
     limits.check_episode(episode, source, policy.limits, diags)
     if syntax:
@@ -433,9 +433,13 @@ def _job(episode: ir.Episode, tracks: "Tracks", shot_id: str, settings: BuildSet
     """The render job for one shot."""
     from .segments import RenderJob
 
+    models = tuple(c.appearance.model for c in episode.characters if c.appearance.model is not None)
+    if models:  # the workers find imported models by hash (the IR holds only the paths as written)
+        from .modelfile import registered
+        models = registered(models)
     return RenderJob(episode_json=episode.model_dump_json(), tracks_json=tracks.model_dump_json(), shot_id=shot_id,
                      width=settings.width, height=settings.height, fps=settings.fps, draft=settings.draft, crf=settings.crf,
-                     overlays=settings.overlay_plan())
+                     overlays=settings.overlay_plan(), models=models)
 
 
 @contextlib.contextmanager

@@ -50,7 +50,7 @@ HEIGHT = {"tall": 0.1, "short": -0.1, "高": 0.1, "高个": 0.1, "矮": -0.1, "�
 HAIR = {"ponytail": "ponytail", "bun": "bun", "bob": "bob", "curly": "curly", "curls": "curly",
         "bald": "bald", "long": "long", "short": "short", "crew": "short", "buzz": "buzz", "buzzcut": "buzz",
         "braid": "braid", "braided": "braid", "plait": "braid", "twintails": "twintails", "pigtails": "twintails",
-        "topknot": "topknot", "wavy": "wavy", "waves": "wavy", "spiky": "spiky", "bangs": "fringe", "fringe": "fringe",
+        "topknot": "topknot", "wavy": "wavy", "spiky": "spiky", "bangs": "fringe", "fringe": "fringe",
         "马尾": "ponytail", "发髻": "bun", "波波头": "bob", "卷发": "curly", "光头": "bald",
         "长发": "long", "短发": "short", "寸头": "buzz", "平头": "buzz", "辫子": "braid", "麻花辫": "braid",
         "双马尾": "twintails", "束发": "topknot", "发冠": "topknot", "波浪": "wavy", "大波浪": "wavy", "刺猬头": "spiky",

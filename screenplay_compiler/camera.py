@@ -1,7 +1,8 @@
 """Framing: where a camera goes for a named shot size, angle and move, given who is where.
 
-Pure geometry on actor positions and heights. The camera stays on the audience side (+z)
-of the actors, which keeps the 180-degree line, unless the writer asks for the far side.
+Pure geometry on actor positions and heights. Every camera keeps to one side of the line of
+action (``side``: the side the wide shot stands on, the audience side, +z), which keeps the
+180-degree rule, unless the writer asks for the far side. See docs/camera.md.
 """
 
 from __future__ import annotations
@@ -28,23 +29,50 @@ class Body:
 
 
 # Metres of a 1.7 m body each single-subject size shows, top to bottom.
-VISIBLE = {"full": 2.1, "medium": 1.05, "medium_close": 0.8, "close": 0.56, "extreme_close": 0.3, "insert": 0.45, "pov": 1.05}
+VISIBLE = {"full": 2.0, "medium": 1.05, "medium_close": 0.8, "close": 0.56, "extreme_close": 0.3, "insert": 0.45, "pov": 1.05}
 
 
-def frame(size: str, subjects: list[Body], everyone: list[Body], aspect: float, back: float = -math.inf) -> CameraState:
+AUDIENCE = (0.0, 1.0)  # the ground direction towards the audience: where cameras stand by default
+
+
+def frame(size: str, subjects: list[Body], everyone: list[Body], aspect: float, back: float = -math.inf,
+          side: tuple[float, float] = AUDIENCE) -> CameraState:
     """The camera for shot ``size`` on ``subjects`` (``everyone`` for wide shots).
 
     ``back`` is the z beyond which the set has walls or railings: the camera stays in front.
+    ``side`` is the ground direction from the line of action to the side cameras keep to (the
+    180-degree rule; :func:`line_side`); wide shots stand on the audience side and define it.
     """
     if size in ("wide", "extreme_wide") or not subjects:
         return _wide(everyone or subjects, aspect, extreme=size == "extreme_wide")
-    if size == "over_shoulder" and len(subjects) >= 2:
-        return _over_shoulder(subjects[0], subjects[1], aspect)
+    if size == "over_shoulder" and len(subjects) >= 2 and abs(subjects[0].head_y - subjects[1].head_y) > 0.3:
+        size = "medium_close"  # one of them sits: a shoulder at the other's eye line would fill the frame
+    elif size == "over_shoulder" and len(subjects) >= 2:
+        return _over_shoulder(subjects[0], subjects[1], aspect, side)
     if size == "pov" and len(everyone) >= 2:
         return _pov(subjects[0], [b for b in everyone if b is not subjects[0]])
     if size in ("two_shot", "over_shoulder") and len(subjects) >= 2:
-        return _two_shot(subjects[0], subjects[1], aspect, back)
-    return _single(subjects[0], aspect, visible=VISIBLE.get(size, 1.05), back=back, low=size == "insert")
+        return _two_shot(subjects[0], subjects[1], aspect, back, side)
+    others = [b for b in everyone if b is not subjects[0] and (b.x, b.z) != (subjects[0].x, subjects[0].z)]
+    return _single(subjects[0], aspect, visible=VISIBLE.get(size, 1.05), back=back, low=size == "insert", side=side,
+                   full=size == "full", others=others)
+
+
+def line_side(a: Body, b: Body, eye: tuple[float, float, float]) -> tuple[float, float]:
+    """The unit ground normal of the line of action from ``a`` to ``b`` on the side of ``eye``
+    (the establishing camera): every camera that keeps to it keeps the 180-degree rule."""
+    dx, dz = b.x - a.x, b.z - a.z
+    span = math.hypot(dx, dz)
+    if span < 1e-6:
+        return AUDIENCE
+    nx, nz = -dz / span, dx / span
+    return (nx, nz) if nx * (eye[0] - a.x) + nz * (eye[2] - a.z) >= 0 else (-nx, -nz)
+
+
+def side_of(a: Body, b: Body, eye: tuple[float, float, float]) -> float:
+    """Which side of the line from ``a`` to ``b`` a camera's eye is on: the sign of the 2D cross
+    product (positive: ``a`` is on screen-left of ``b`` for a camera looking across the line)."""
+    return math.copysign(1.0, (b.x - a.x) * (eye[2] - a.z) - (b.z - a.z) * (eye[0] - a.x))
 
 
 def _half_tan(aspect: float = 1.0) -> float:
@@ -66,13 +94,14 @@ def _wide(bodies: list[Body], aspect: float, extreme: bool = False) -> CameraSta
     return CameraState(eye=eye, target=(cx, 0.95, cz), fov_deg=FOV_DEG)
 
 
-def _over_shoulder(a: Body, b: Body, aspect: float) -> CameraState:
+def _over_shoulder(a: Body, b: Body, aspect: float, side: tuple[float, float] = AUDIENCE) -> CameraState:
     """Over ``b``'s shoulder onto ``a``'s face: ``b`` is a soft edge of the frame in the foreground."""
     dx, dz = a.x - b.x, a.z - b.z
     span = math.hypot(dx, dz) or 1.0
     ux, uz = dx / span, dz / span
-    side = 1.0 if -uz >= 0 else -1.0  # the shoulder on the audience side of the line
-    px, pz = -uz * side, ux * side
+    px, pz = -uz, ux
+    if px * side[0] + pz * side[1] < 0:  # over the shoulder on the camera side of the line
+        px, pz = -px, -pz
     eye = (b.x - ux * 0.55 + px * 0.45, b.head_y + 0.05, b.z - uz * 0.55 + pz * 0.45)
     target = (a.x - px * 0.15, a.head_y - 0.05, a.z - pz * 0.15)
     return CameraState(eye=eye, target=target, fov_deg=FOV_DEG)
@@ -86,13 +115,13 @@ def _pov(b: Body, others: list[Body]) -> CameraState:
     return CameraState(eye=eye, target=(seen.x, seen.head_y - 0.1, seen.z), fov_deg=FOV_DEG * 1.3)
 
 
-def _two_shot(a: Body, b: Body, aspect: float, back: float) -> CameraState:
-    """Both characters side by side: look across the line between them from the audience side."""
+def _two_shot(a: Body, b: Body, aspect: float, back: float, side: tuple[float, float] = AUDIENCE) -> CameraState:
+    """Both characters side by side: look across the line between them from the camera side."""
     ax, az = b.x - a.x, b.z - a.z
     span = math.hypot(ax, az) or 1.0
     nx, nz = -az / span, ax / span
-    if nz < 0 or (nz == 0 and nx < 0):
-        nx, nz = -nx, -nz  # the side of the line the audience is on
+    if nx * side[0] + nz * side[1] < 0 or (nx * side[0] + nz * side[1] == 0 and nz < 0):
+        nx, nz = -nx, -nz  # the side of the line the cameras keep to
     top = max(c.head_y + 1.6 * c.head_r for c in (a, b))
     bottom = min(c.head_y for c in (a, b)) - 0.45 * max(a.height, b.height)
     width = span + 1.0
@@ -104,34 +133,56 @@ def _two_shot(a: Body, b: Body, aspect: float, back: float) -> CameraState:
     return CameraState(eye=eye, target=(cx, ty, cz), fov_deg=FOV_DEG)
 
 
-def _single(b: Body, aspect: float, *, visible: float, back: float, low: bool = False) -> CameraState:
+def _single(b: Body, aspect: float, *, visible: float, back: float, low: bool = False,
+            side: tuple[float, float] = AUDIENCE, full: bool = False, others: list[Body] = ()) -> CameraState:
     """One character from full figure to extreme close-up: eyes on the upper third, lead room
     ahead (an insert looks at the hands instead)."""
     visible = visible * b.height / 1.7  # metres of the body the frame shows
     dist = (visible / 2.0) / _half_tan()
     ty = (b.head_y - 0.55 * b.height / 1.7) if low else b.head_y - visible / 6.0  # eyes a third above centre
-    if visible > 1.9:
-        ty = b.head_y + 1.5 * b.head_r - visible / 2.0 + 0.05  # a full figure: feet to head with a little air
+    if full:  # a full figure of any height: a little air over the head, the feet just above the bottom edge
+        ty = b.head_y + 1.5 * b.head_r - visible / 2.0 + 0.05
     fx, fz = math.sin(b.yaw), math.cos(b.yaw)
-    dx, dz = _face_side(b, fx, fz, dist, back)
-    # Rule of thirds: shift the frame so the subject sits on the third away from where they look.
-    right = (dz, -dx)  # screen-right on the ground for a camera looking along (-dx, -dz)
-    looks_right = fx * right[0] + fz * right[1]
-    shift = math.copysign(dist * _half_tan(aspect) / 3.0, looks_right) if abs(looks_right) > 0.2 else 0.0
-    tx, tz = b.x + right[0] * shift, b.z + right[1] * shift
-    eye = (tx + dx * dist, ty + 0.03, tz + dz * dist)
-    return CameraState(eye=eye, target=(tx, ty, tz), fov_deg=FOV_DEG)
+    first = None
+    for turn, (dx, dz) in _face_sides(b, fx, fz, dist, back, side):
+        # Rule of thirds: shift the frame so the subject sits on the third away from where they look.
+        right = (dz, -dx)  # screen-right on the ground for a camera looking along (-dx, -dz)
+        looks_right = fx * right[0] + fz * right[1]
+        shift = math.copysign(dist * _half_tan(aspect) / 3.0, looks_right) if abs(looks_right) > 0.2 else 0.0
+        tx, tz = b.x + right[0] * shift, b.z + right[1] * shift
+        cam = CameraState(eye=(tx + dx * dist, ty + 0.03, tz + dz * dist), target=(tx, ty, tz), fov_deg=FOV_DEG)
+        first = first or cam
+        if turn > 90 or not any(_in_the_way(cam, b, o, aspect) for o in others):
+            return cam
+    return first  # everyone is in the way from every side that shows the face: the first choice
 
 
-def _face_side(b: Body, fx: float, fz: float, dist: float, back: float) -> tuple[float, float]:
-    """Direction from the character to the camera: in front of the face, turned 30 degrees
-    towards the audience, or further round (to a profile) when a wall would be behind it."""
+def _face_sides(b: Body, fx: float, fz: float, dist: float, back: float,
+                side: tuple[float, float] = AUDIENCE) -> list[tuple[int, tuple[float, float]]]:
+    """Directions from the character to the camera, best first, with how far each turns from
+    the face: in front of the face, turned 30 degrees towards the camera side of the line, then
+    further round (to a profile) when a wall would be behind it or the face looks away from that
+    side; across the line only when nothing else clears."""
+    toward = lambda o: o[0] * side[0] + o[1] * side[1]
+    kept, crossing = [], []
     for turn in (30, 45, 60, 75, 90, 120, 150, 180):
         options = [_turned(fx, fz, math.radians(turn) * sign) for sign in (1.0, -1.0)]
         clear = [o for o in options if b.z + o[1] * dist >= back + 0.3]
-        if clear:
-            return max(clear, key=lambda o: o[1])
-    return (0.0, 1.0)
+        kept += [(turn, o) for o in sorted((o for o in clear if toward(o) > 0.05),
+                                           key=lambda o: (round(toward(o), 6), o[1]), reverse=True)]
+        crossing += [(turn, max(clear, key=toward))] if clear else []
+    return kept + crossing or [(0, (0.0, 1.0))]
+
+
+def _in_the_way(cam: CameraState, subject: Body, o: Body, aspect: float) -> bool:
+    """Whether ``o`` stands between ``cam`` and ``subject`` and covers part of the middle of the
+    frame (a shoulder at the edge is allowed): the shot would be of their back."""
+    _, _, subject_depth = project(cam, (subject.x, subject.head_y, subject.z), aspect)
+    x, _, depth = project(cam, (o.x, o.head_y, o.z), aspect)
+    if not 0.0 < depth < subject_depth - 0.2:
+        return False
+    half = 0.3 / (depth * math.tan(math.radians(cam.fov_deg) / 2.0) * aspect)  # half a body's width on screen
+    return abs(x) - half < 0.6
 
 
 def _turned(fx: float, fz: float, angle: float) -> tuple[float, float]:
@@ -214,8 +265,8 @@ def moved(cam: CameraState, kind: str, u: float, amount: float | None, seed: int
         e = [e[i] - fwd[i] * d * left for i in range(3)]
     elif kind in ("pan", "orbit"):
         a = math.radians(amount if amount is not None else (30.0 if kind == "pan" else 45.0)) * -left
-        if kind == "pan":
-            g = _rotate_about(g, e, a)
+        if kind == "pan":  # a pan right starts turned left of the framing: the target turns the other way
+            g = _rotate_about(g, e, -a)
         else:
             e = _rotate_about(e, g, a)
     elif kind == "tilt":
@@ -225,8 +276,11 @@ def moved(cam: CameraState, kind: str, u: float, amount: float | None, seed: int
         e = [e[i] + right[i] * d for i in range(3)]
         g = [g[i] + right[i] * d for i in range(3)]
     elif kind in ("crane_up", "crane_down"):
+        # The camera rises or sinks with its aim: the subject sinks in the frame on the way up.
         d = (amount if amount is not None else 1.4) * left * (1 if kind == "crane_up" else -1)
-        e[1] = max(0.2, e[1] - d)
+        lift = max(0.2, e[1] - d) - e[1]
+        e[1] += lift
+        g[1] += lift
     elif kind in ("zoom_in", "zoom_out"):
         factor = amount if amount is not None else 1.6
         fov = fov * (factor ** left if kind == "zoom_in" else factor ** -left)

@@ -612,6 +612,43 @@ def cast_command(
         out.print(f"wrote {sheet.path} ({sheet.name})")
 
 
+@app.command("assets")
+def assets_command(
+    sheet: Annotated[Optional[Path], typer.Option("--sheet", metavar="PNG", help="Also draw a contact sheet of every set (one wide frame each) to this PNG.", show_default=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the listing as JSON instead of a table.")] = False,
+    times: Annotated[Optional[list[str]], typer.Option("--time", metavar="TIME", help="The sheet's times of day, a block of rows each (repeatable): dawn, day, dusk, night (default: day).", show_default=False)] = None,
+) -> None:
+    """List the built-in library: sets with their marks, actions, emotions, camera terms, voices, sound effects."""
+    from . import assets
+
+    bad = [t for t in times or () if t not in assets.TIMES]
+    if bad:
+        _fail(f"unknown time of day {', '.join(bad)}: use {', '.join(assets.TIMES)}")
+    if as_json:
+        sys.stdout.write(assets.listing_json())
+    else:
+        _print_assets(assets.rows())
+    if sheet is not None:
+        try:
+            path = assets.render_sheet(sheet, tuple(times or ("day",)))
+        except (OSError, RuntimeError, ValueError) as exc:
+            err.print(Text(f"error: contact sheet failed: {exc}", style="bold red"))
+            raise typer.Exit(1) from None
+        (err if as_json else out).print(f"wrote {path}")
+
+
+def _print_assets(rows: list[tuple[str, str, str]]) -> None:
+    """The asset rows as a rich table, a section per kind."""
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for column in ("kind", "name", "details"):
+        table.add_column(column)
+    for i, (kind, name, details) in enumerate(rows):
+        table.add_row(kind if i == 0 or rows[i - 1][0] != kind else "", name, details, end_section=i + 1 < len(rows) and rows[i + 1][0] != kind)
+    out.print(table)
+
+
 def _print_comparison(differences, approved: Path, tolerance: float) -> None:
     """One line per keyframe that is not as approved, then a count."""
     styles = {"changed": "yellow", "added": "green", "removed": "red"}

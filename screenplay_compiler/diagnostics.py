@@ -50,7 +50,7 @@ CODES: dict[str, int] = {name: i for i, name in enumerate((
     "unknown-action", "missing-target", "self-target", "unknown-target", "unknown-emotion", "bad-beat", "bad-duration",
     "impossible-timing", "not-in-scene", "absent-addressee", "crossing-the-line", "fast-subtitle", "voice-language",
     "empty-line", "unknown-sound", "bad-music", "use-cycle", "use-depth", "bad-use", "missing-file", "path-outside",
-    "use-scenes", "unknown-set", "over-limit",
+    "use-scenes", "unknown-set", "over-limit", "unknown-coverage", "bad-model", "bad-motion",
 ), start=1)}
 
 

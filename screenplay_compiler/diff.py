@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from . import ir
+from .actions import SPECS
 
 DIFF_VERSION = "0.1"
 Status = Literal["added", "removed", "changed", "moved", "unchanged"]
@@ -202,7 +203,7 @@ def _event_text(e) -> str:
         return f"{'& ' if e.overlap else ''}{e.speaker}{said}: {e.text}"
     if isinstance(e, ir.Action):
         verb = {"walk_to": "walks to", "turn_to": "turns to", "wave": "waves", "nod": "nods", "sit": "sits",
-                "stand": "stands up"}[e.verb]
+                "stand": "stands up"}.get(e.verb) or SPECS[e.verb].phrase
         target = (e.target or "").replace("mark:", "the ")
         return f"{'& ' if e.overlap else ''}{e.actor} {verb}{' ' + target if target else ''}."
     if isinstance(e, ir.Sound):

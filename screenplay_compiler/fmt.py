@@ -28,10 +28,11 @@ from .parser import grammar, normalise, parse
 from .transformer import to_ast
 
 # Grammar rules that are one line each; a ``_CAST`` token on its own is the cast header.
-STATEMENTS = frozenset({"field", "use", "cast_member", "voice_settings", "aliases", "scene_heading", "camera",
-                        "dialogue", "cue_block", "action", "beat", "transition", "present"})
-CAST_KINDS = frozenset({"cast", "cast_member", "voice_settings", "aliases"})
-INDENTED = frozenset({"voice_settings", "aliases"})  # lines that belong to the cast member above
+STATEMENTS = frozenset({"field", "use", "cast_member", "voice_settings", "model", "aliases", "scene_heading", "camera",
+                        "dialogue", "cue_block", "action", "beat", "transition", "present",
+                        "coverage"})
+CAST_KINDS = frozenset({"cast", "cast_member", "voice_settings", "model", "aliases"})
+INDENTED = frozenset({"voice_settings", "model", "aliases"})  # lines that belong to the cast member above
 VOICE_INDENT = "  "
 # Screenplay convention varies here; the layout asked for none between a heading and its first shot.
 BLANK_AFTER_HEADING = True

@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from . import ir, vocab
-from .lower import (CHANNELS, DELIVERIES, EMOTION_ALIASES, FIELDS, IGNORED_PARENS, OVERLAP_WORDS, SPEEDS, TIMES,
-                    VERBS, WEATHER)
+from .actions import SPECS
+from .actions import resolve as resolve_action
+from .lower import (CHANNELS, DELIVERIES, EMOTION_ALIASES, FIELDS, IGNORED_PARENS, INTENSIFIER, INTENSIFIERS,
+                    OVERLAP_WORDS, SPEEDS, STRONG_WORDS, TIMES, VERBS, WEATHER)
 from .sets import SETS_BY_NAME, resolve_set
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -881,6 +883,10 @@ def _paren_item(ctx: _Importer, text: str) -> str | None:
         return ""
     if k in CHANNELS or k in DELIVERIES or k in SPEEDS or k in OVERLAP_WORDS or k in EMOTIONS or k in EMOTION_ALIASES:
         return t
+    scaled = INTENSIFIER.match(k)
+    feeling = k[scaled.end():] if scaled else k
+    if feeling in STRONG_WORDS or (scaled and (feeling in EMOTIONS or feeling in EMOTION_ALIASES)):
+        return t  # ``furious``, ``slightly sad``, ``有点生气``
     if k in EMOTION_ADVERBS:
         return EMOTION_ADVERBS[k]
     if re.fullmatch(r"x?\s*\d+(?:\.\d+)?\s*x?", k) and "x" in k:
@@ -990,6 +996,10 @@ def _vocabulary_action(ctx: _Importer, sentence: str) -> str | None:
 
 def _verb_phrase(ctx: _Importer, actor: str, rest: str) -> str | None:
     """The statement for ``actor`` doing ``rest`` (verb and target), or None."""
+    verb, _, arg = rest.partition(" ")
+    found = resolve_action(verb, arg or None) if verb else None  # the action library first
+    if found is not None:
+        return _with_target(ctx, actor, found[0], found[1] or "")
     phrases = {**VERBS, **VERB_PHRASES}
     for phrase in sorted(phrases, key=len, reverse=True):
         if rest.lower() == phrase or rest.lower().startswith(phrase + " ") or \
@@ -1003,6 +1013,8 @@ def _with_target(ctx: _Importer, actor: str, verb: str, arg: str) -> str | None:
     while PREPOSITIONS.match(arg):
         arg = PREPOSITIONS.sub("", arg, count=1)
     target = None
+    if SPECS[verb].target_kind != "place":  # what is picked up; the quoted file performed
+        return action_sentence(actor, verb, arg.strip('"“”') or None)
     if arg:
         marks = SETS_BY_NAME[ctx.scene_set or "room"].marks
         target = ctx.name(arg) or (f"mark:{arg.lower()}" if arg.lower() in marks else None)
@@ -1016,7 +1028,7 @@ def _with_target(ctx: _Importer, actor: str, verb: str, arg: str) -> str | None:
 def action_sentence(actor: str, verb: str, target: str | None) -> str:
     """The canonical sentence for an action (``MEI walks to the railing.``, ``美 走向 俊。``);
     ``target`` is a character's name or ``mark:<name>``. Sitting and standing drop it."""
-    english, chinese = CANONICAL[verb]
+    english, chinese = CANONICAL.get(verb) or (SPECS[verb].phrase, SPECS[verb].chinese[0])
     if verb in ("sit", "stand"):
         target = None
     shown = target.removeprefix("mark:") if target else ""
@@ -1024,6 +1036,8 @@ def action_sentence(actor: str, verb: str, target: str | None) -> str:
         return f"{actor} {chinese}" + (f" {shown}" if shown else "") + "。"
     if not target:
         return f"{actor} {english}."
+    if SPECS[verb].target_kind != "place":
+        shown = f'"{target}"' if SPECS[verb].target_kind == "file" else f"the {target}"
     shown = f"the {shown}" if target.startswith("mark:") else shown
     return f"{actor} {english + ' at' if verb in ('wave', 'nod') else english} {shown}."
 
@@ -1051,9 +1065,22 @@ def export_fountain(episode: ir.Episode) -> str:
         shots = [s for s in episode.shots if s.scene == scene.id]
         opening = _transition_text(shots[0]) if shots else ""
         blocks += [opening, scene.heading if HEADING.match(scene.heading) and scene.heading.isascii() else "." + scene.heading]
-        for i, shot in enumerate(shots):
+        for i, shot in enumerate(_written_shots(shots)):
             blocks += _shot_blocks(shot, zh, with_transition=i > 0)
     return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def _written_shots(shots: list[ir.Shot]) -> list[ir.Shot]:
+    """The shots as the writer wrote them: cuts the compiler chose (automatic coverage joined by
+    a plain cut) are folded into the shot before, so a speech is not broken at an unwritten cut."""
+    out: list[ir.Shot] = []
+    for shot in shots:
+        if out and not shot.camera.explicit and not _transition_text(shot):
+            last = out[-1]
+            out[-1] = last.model_copy(update={"events": last.events + shot.events, "fade_out": shot.fade_out})
+        else:
+            out.append(shot)
+    return out
 
 
 def _title_page_text(episode: ir.Episode) -> str:
@@ -1177,18 +1204,27 @@ def _line_block(blocks: list[str], line: ir.Line, speaker: str | None, zh: bool,
 
 def _paren_items(line: ir.Line, zh: bool) -> list[str]:
     """How a line is spoken, as parenthetical items: emotion, delivery, addressee, speed."""
-    items = [_emotion_text(line.emotion, zh)] if line.emotion != "neutral" else []
+    items = [_emotion_text(line.emotion, getattr(line, "intensity", 1.0), zh)] if line.emotion != "neutral" else []
     items += list(getattr(line, "delivery", ()))
     items += [f"to {line.to}"] if getattr(line, "to", None) else []
     rate = getattr(line, "rate", 1.0)
     return items + ([f"{rate:g}x"] if rate != 1.0 else [])
 
 
-def _emotion_text(emotion: str, zh: bool) -> str:
-    """An emotion's word; Chinese scripts get the Chinese word when the language has one."""
+def _emotion_text(emotion: str, intensity: float, zh: bool) -> str:
+    """An emotion's word with its strength (``slightly sad``, ``furious``); Chinese scripts get the
+    Chinese words when the language has them."""
+    cjk = lambda word: bool(re.match(f"[{CJK}]", word)) == zh
+    word = emotion
     if zh:
-        return next((k for k, v in EMOTION_ALIASES.items() if v == emotion and re.match(f"[{CJK}]", k)), emotion)
-    return emotion
+        word = next((k for k, v in EMOTION_ALIASES.items() if v == emotion and cjk(k)), emotion)
+    if intensity == 1.0:
+        return word
+    strong = next((w for w, (e, k) in STRONG_WORDS.items() if e == emotion and k == intensity and cjk(w)), None)
+    if strong:
+        return strong
+    scale = min((w for w in INTENSIFIERS if cjk(w)), key=lambda w: abs(INTENSIFIERS[w] - intensity))
+    return f"{scale}{'' if zh else ' '}{word}"
 
 
 def _escape(text: str) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from .ir import Appearance, TimeOfDay
+from .ir import Appearance, TimeOfDay, Weather
 
 Vec3 = tuple[float, float, float]
+Style = Literal["realistic", "toon"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,11 @@ class Pose:
     smile: float = 0.0
     smirk: float = 0.0
     slump: float = 0.0
+    run: float = 0.0  # 0..1 of the walk blend that is a running gait
+    bones: tuple[tuple[str, float, float, float], ...] = ()  # (bone, rotation vector): the blended actions
+    root: Vec3 = (0.0, 0.0, 0.0)  # metres the whole body is moved, after the feet are planted
+    prop: float = 0.0  # 0 hidden .. 1 full size: the object in the right hand
+    prop_kind: str = ""  # which object: "phone", "cup" or "box"
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,17 @@ class ActorState:
 
 @dataclass(frozen=True)
 class SetState:
-    """Which set is standing and how it is lit."""
+    """Which set is standing, how it is lit, its weather and the episode's drawing style.
+
+    ``clock`` is the seconds since the shot began, carried only when something in the set moves
+    by itself (falling rain or snow; 0 otherwise), so a frame stays a pure function of its state.
+    """
 
     name: str
     time_of_day: TimeOfDay = "day"
+    weather: Weather = "clear"
+    style: Style = "realistic"
+    clock: float = 0.0
 
 
 Anchor = Literal["top-left", "top-right", "bottom-left", "bottom-right", "top", "bottom"]

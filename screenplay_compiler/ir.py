@@ -11,6 +11,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .actions import NAMES as ACTION_NAMES
+
 IR_VERSION = "0.2"
 
 Color = Annotated[str, Field(pattern=r"^#[0-9a-f]{6}$")]
@@ -24,7 +26,9 @@ Easing = Literal["linear", "ease_in", "ease_out", "ease_in_out"]
 TransitionKind = Literal["cut", "fade_in", "dissolve", "wipe"]
 Weather = Literal["clear", "rain", "fog", "snow"]
 Channel = Literal["on", "os", "vo"]
-Verb = Literal["walk_to", "turn_to", "wave", "nod", "sit", "stand"]
+Verb = Literal[ACTION_NAMES]  # the action library's names (see actions.py)
+Coverage = Literal["dialogue", "static", "none"]  # how the compiler covers events the writer gave no camera
+CoverageRole = Literal["establishing", "single", "over_shoulder", "reaction", "regroup", "master", "carried"]
 
 
 class Node(BaseModel):
@@ -47,6 +51,14 @@ class Garment(Node):
     color: Color
 
 
+class ModelRef(Node):
+    """An imported mesh (``model: "assets/jun.glb"``): the path as written, relative to the
+    script's folder, and the sha256 of the file's bytes (so frames and cached shots follow edits)."""
+
+    path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
 class Appearance(Node):
     """A character's look, resolved from the free-text description."""
 
@@ -63,6 +75,7 @@ class Appearance(Node):
     bottom: Garment
     shoes: Color
     accessories: tuple[Garment, ...] = ()
+    model: ModelRef | None = Field(default=None, exclude_if=lambda v: v is None)  # absent from the JSON when unset
 
 
 class Voice(Node):
@@ -106,6 +119,7 @@ class Camera(Node):
     move: Move | None = None
     reverse: bool = False  # from the far side of the line of action ("from behind", 越轴)
     explicit: bool = True
+    role: CoverageRole | None = None  # why the compiler chose this camera (automatic shots only)
     source: Source | None = None
 
 
@@ -136,7 +150,9 @@ class Line(Node):
 
 
 class Action(Node):
-    """A stage direction from the controlled vocabulary, with an optional target."""
+    """A stage direction from the action library, with an optional target: a character's name
+    or ``mark:<name>``; what is picked up or put down; the motion file (relative to the script)
+    a character performs."""
 
     kind: Literal["action"] = "action"
     id: str
@@ -205,6 +221,7 @@ class Scene(Node):
     time_of_day: TimeOfDay
     weather: Weather = "clear"
     cast: tuple[str, ...]
+    coverage: Coverage = "dialogue"  # the scene's `coverage:` line, else the episode's default
     source: Source
 
 
@@ -222,6 +239,7 @@ class Episode(Node):
     width: int | None = None  # the title block's Format; None = the build's default
     height: int | None = None
     fps: int | None = None
+    coverage: Coverage = "dialogue"  # the title block's `Coverage:`: every scene's default
     characters: tuple[Character, ...]
     scenes: tuple[Scene, ...]
     shots: tuple[Shot, ...]

@@ -14,15 +14,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from . import ir, nodes, vocab
+from . import actions, coverage, ir, nodes, vocab
 from .appearance import resolve
 from .diagnostics import Diagnostics, Span, did_you_mean
 from .sets import SETS, SETS_BY_NAME, find_set, resolve_set
 
 FIELDS = {"title": "title", "author": "author", "language": "language", "lang": "language", "episode": "episode",
-          "format": "format", "style": "style", "voice": "voice", "producer": "producer",
+          "format": "format", "style": "style", "voice": "voice", "producer": "producer", "coverage": "coverage",
           "标题": "title", "作者": "author", "语言": "language", "集数": "episode", "剧集": "episode",
-          "格式": "format", "画幅": "format", "风格": "style", "配音": "voice", "制作者": "producer", "出品方": "producer"}
+          "格式": "format", "画幅": "format", "风格": "style", "配音": "voice", "制作者": "producer", "出品方": "producer",
+          "镜头": "coverage"}
 STYLES = {"realistic": "realistic", "real": "realistic", "写实": "realistic", "toon": "toon", "cel": "toon",
           "anime": "toon", "cartoon": "toon", "国漫": "toon", "卡通": "toon", "动漫": "toon"}
 ENGINES = ("piper", "espeak", "gtts")
@@ -40,7 +41,10 @@ VERBS = {"walk": "walk_to", "walks": "walk_to", "turn": "turn_to", "turns": "tur
          "sits down": "sit", "stand": "stand", "stands": "stand", "stand up": "stand", "stands up": "stand",
          "turns around": "turn_to", "走向": "walk_to", "走到": "walk_to", "转向": "turn_to", "挥手": "wave",
          "点头": "nod", "坐下": "sit", "站起": "stand", "站起来": "stand"}
-NEEDS_TARGET = {"walk_to", "turn_to"}
+# VERBS: the short phrases the Fountain importer reads; lowering resolves every phrase of the
+# action library (actions.py), multi-word ones included ("shakes her head", "picks up the cup").
+ACTION_HINT = "actions include walks to, runs to, looks at, waves, nods, points at, sits, kneels, dances; " \
+              "`sdc assets` and docs/actions.md list them all"
 EMOTION_ALIASES = {"厌恶": "disgusted", "害羞": "shy", "得意": "smug", "disgusted": "disgusted", "担心": "worried", "生气": "angry", "愤怒": "angry", "开心": "happy", "高兴": "happy",
                    "难过": "sad", "伤心": "sad", "平静": "calm", "害怕": "afraid", "惊讶": "surprised",
                    "低语": "whispering", "大喊": "shouting", "疲惫": "tired", "激动": "excited",
@@ -100,6 +104,8 @@ class Lowering:
     ids: set[str] = field(default_factory=set)  # scene and shot ids given out so far
     language: str = "en"
     default_engine: str = "piper"
+    coverage: str = "dialogue"  # the episode's default coverage (title block `Coverage:`)
+    confinement: object = None  # confine.Confinement for model files (None: the script's folder)
 
     def unique(self, base: str, taken: set[str] | None = None) -> str:
         """``base``, or ``base-2``, ``base-3``... if taken (in ``taken``, default: episode ids)."""
@@ -138,15 +144,16 @@ class Included:
 
 
 def lower(script: nodes.Script, source: str, diags: Diagnostics, emotions: tuple[str, ...],
-          included: tuple[Included, ...] = ()) -> ir.Episode:
+          included: tuple[Included, ...] = (), confinement=None) -> ir.Episode:
     """Lower ``script`` (and the casts of the scripts it uses) to an episode, recording problems in ``diags``."""
-    ctx = Lowering(source, diags, emotions=emotions)
+    ctx = Lowering(source, diags, emotions=emotions, confinement=confinement)
     meta: dict[str, str] = {}
     for inc in included:
         meta.update(_fields(ctx, inc.script.fields))
     meta.update(_fields(ctx, script.fields))
     ctx.language = meta.get("language", "en")
     ctx.default_engine = _default_engine(ctx, script.fields)
+    ctx.coverage = _default_coverage(ctx, script.fields)
     characters = []
     for block in [inc.script.cast for inc in included] + [script.cast]:
         characters.extend(_cast(ctx, block))
@@ -163,7 +170,7 @@ def lower(script: nodes.Script, source: str, diags: Diagnostics, emotions: tuple
     return ir.Episode.model_construct(source=PurePath(source).name, title=meta.get("title", PurePath(source).stem),
                       author=meta.get("author", ""), episode=meta.get("episode", ""), language=ctx.language,
                       producer=meta.get("producer", ""), style=_style(ctx, script.fields),
-                      width=width, height=height, fps=fps,
+                      width=width, height=height, fps=fps, coverage=ctx.coverage,
                       characters=tuple(characters), scenes=tuple(scenes), shots=tuple(shots))
 
 
@@ -247,6 +254,23 @@ def _default_engine(ctx: Lowering, fields: tuple[nodes.Field, ...]) -> str:
     return engine
 
 
+def _default_coverage(ctx: Lowering, fields: tuple[nodes.Field, ...]) -> str:
+    """The episode's default coverage (``Coverage: static``); scenes may override it."""
+    f = _field(fields, "coverage")
+    return "dialogue" if f is None else _coverage_mode(ctx, nodes.Word(_value_span(f), f.value.strip()), "dialogue")
+
+
+def _coverage_mode(ctx: Lowering, word: nodes.Word, fallback: str) -> str:
+    """``dialogue``, ``static`` or ``none`` (``对话``, ``固定``, ``无``); unknown words warn."""
+    mode = coverage.MODES.get(word.text.lower())
+    if mode is None:
+        ctx.diags.warning("unknown-coverage", f"unknown coverage '{word.text}'; using {fallback}", word.span,
+                          did_you_mean(word.text, [k for k in coverage.MODES if k.isascii()])
+                          or "coverage is dialogue, static or none (镜头：对话、固定、无)")
+        return fallback
+    return mode
+
+
 def _cast(ctx: Lowering, block: nodes.CastBlock | None) -> list[ir.Character]:
     """Cast members with their resolved appearance, voice and aliases."""
     members: list[tuple[nodes.CastMember, list]] = []
@@ -256,7 +280,7 @@ def _cast(ctx: Lowering, block: nodes.CastBlock | None) -> list[ir.Character]:
         elif members:
             members[-1][1].append(item)
         else:
-            what = "voice settings" if isinstance(item, nodes.VoiceSettings) else "aliases"
+            what = {nodes.VoiceSettings: "voice settings", nodes.Model: "a model"}.get(type(item), "aliases")
             ctx.diags.error("orphan-voice", f"{what} before any cast member", item.span,
                             "put 'voice: ...' or 'aka: ...' on the line under the character it belongs to")
     out = []
@@ -268,6 +292,7 @@ def _cast(ctx: Lowering, block: nodes.CastBlock | None) -> list[ir.Character]:
                             "each character is declared once; a shared cast file is taken in with 'use'")
             continue
         character = _character(ctx, member, [x for x in extras if isinstance(x, nodes.VoiceSettings)])
+        character = _with_model(ctx, character, [x for x in extras if isinstance(x, nodes.Model)])
         ctx.cast[name] = character
         out.append(character)
         for aliases in (x for x in extras if isinstance(x, nodes.Aliases)):
@@ -298,6 +323,53 @@ def _character(ctx: Lowering, member: nodes.CastMember, voices: list[nodes.Voice
         voice = _voice_settings(ctx, voice, settings)
     return ir.Character.model_construct(id=_slug(name), name=name, description=desc.text, appearance=resolved.appearance,
                         voice=voice, source=ctx.span(member))
+
+
+def _with_model(ctx: Lowering, character: ir.Character, models: list[nodes.Model]) -> ir.Character:
+    """``character`` drawn with the mesh of its (last) ``model:`` line, when that file is readable."""
+    ref = None
+    for line in models:
+        ref = _model_ref(ctx, line.path)
+    if ref is None:
+        return character
+    return character.model_copy(update={"appearance": character.appearance.model_copy(update={"model": ref})})
+
+
+def _model_ref(ctx: Lowering, written: nodes.Word) -> ir.ModelRef | None:
+    """The model a ``model:`` line names, checked (inside the project, present, readable); None after an error."""
+    from pathlib import Path
+
+    from .confine import Confinement, OutsideRoot, script_folder
+    from .modelfile import ModelError, check_model
+
+    here = script_folder(written.span.source)
+    confinement = ctx.confinement or Confinement(script_folder(ctx.source))
+    try:
+        path = confinement.resolve(written.text, here)
+    except OutsideRoot as exc:
+        ctx.diags.error("path-outside", str(exc), written.span,
+                        "the project is the script's folder (or --root); to use files elsewhere, pass --allow-path FOLDER")
+        return None
+    if not path.is_file():
+        nearby = sorted(str(p.relative_to(here)) for p in [*here.glob("*"), *here.glob("*/*")] if p.suffix.lower() in (".glb", ".gltf", ".obj"))
+        ctx.diags.error("missing-file", f"no such file: '{written.text}'", written.span,
+                        did_you_mean(written.text, nearby) or "models are .glb, .gltf or .obj files; the path is relative to the script's folder")
+        return None
+    try:
+        digest = check_model(path)
+    except (ModelError, OSError) as exc:
+        ctx.diags.error("bad-model", str(exc), written.span, "export the character as glTF (.glb/.gltf) or Wavefront .obj")
+        return None
+    entry = Path(script_folder(ctx.source))
+    shown = written.text if here == entry else PurePath(_relative(path, entry.resolve())).as_posix()
+    return ir.ModelRef(path=shown, sha256=digest)
+
+
+def _relative(path, folder) -> str:
+    """``path`` relative to ``folder`` (climbing with '..' where needed)."""
+    import os
+
+    return os.path.relpath(path, folder)
 
 
 def _word_span(text: nodes.Word, word: str) -> Span:
@@ -433,6 +505,7 @@ class _SceneState:
     transition: ir.Transition | None = None  # waiting for the next shot
     addressed: list[tuple[str, nodes.Word]] = field(default_factory=list)
     events: int = 0
+    coverage: str = "dialogue"  # how shots no direction covers are cut (coverage.py)
 
 
 def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
@@ -444,7 +517,7 @@ def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
     heading = scene.heading
     scene_id = _scene_id(ctx, heading)
     interior = heading.int_ext.upper().startswith(("INT", "I/")) or heading.int_ext.endswith("内景")
-    state = _SceneState(resolve_set(heading.location.text, interior))
+    state = _SceneState(resolve_set(heading.location.text, interior), coverage=ctx.coverage)
     if find_set(heading.location.text) is None:
         ctx.diags.warning("unknown-set", f"no set in the library is a '{heading.location.text}'; using the {state.spec.name}",
                           heading.location.span, "sets: " + ", ".join(f"{s.name} ({next(k for k in s.keywords if not k.isascii())})" for s in SETS))
@@ -452,6 +525,7 @@ def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
         _scene_item(ctx, item, state)
     if not state.shots or state.transition is not None:  # a heading alone still establishes the place
         _new_shot(state, ir.Camera.model_construct(size="wide", explicit=False), None)
+    state.shots = _covered(ctx, state)
     for name, word in state.addressed:
         if name not in state.cast and (state.present is None or name not in state.present):
             ctx.diags.warning("absent-addressee", f"this line is addressed to {name}, who is not in the scene", word.span,
@@ -460,8 +534,39 @@ def _scene(ctx: Lowering, scene: nodes.Scene) -> tuple[ir.Scene, list[ir.Shot]]:
     time, weather = _time_and_weather(ctx, heading.time_of_day)
     lowered = ir.Scene.model_construct(id=scene_id, heading=_heading_text(heading), location=heading.location.text,
                        interior=interior, set=state.spec.name, time_of_day=time, weather=weather,
-                       cast=tuple(state.cast), source=ctx.span(heading))
+                       cast=tuple(state.cast), coverage=state.coverage, source=ctx.span(heading))
     return lowered, shots
+
+
+def _covered(ctx: Lowering, state: _SceneState) -> list[_ShotBuilder]:
+    """The scene's shots with each automatic one (events no direction covers) replaced by the
+    shots coverage.py plans for it; under ``coverage: none`` a later one carries the camera on."""
+    out: list[_ShotBuilder] = []
+    covered: set[str] = set()  # speakers already introduced (their first shot is over the shoulder)
+    for i, b in enumerate(state.shots):
+        if b.camera.explicit:
+            out.append(b)
+            continue
+        if state.coverage == "none" and out:
+            update = {"explicit": False, "move": None, "source": None, "role": "carried"}
+            out.append(_ShotBuilder(out[-1].camera.model_copy(update=update), None, b.events, b.transition, b.fade_out))
+            continue
+        planned = coverage.plan(b.events, state.coverage, state.cast, opening=i == 0, covered=covered,
+                                line_seconds=lambda line: _line_seconds(ctx, line))
+        for k, (camera, events) in enumerate(planned):
+            last = k == len(planned) - 1
+            out.append(_ShotBuilder(camera, None, events, b.transition if k == 0 else ir.Transition.model_construct(),
+                                    b.fade_out if last else 0.0))
+    return out
+
+
+LINE_PADDING = 0.47  # the silence tracks.py puts before and after a line (LINE_LEAD + LINE_GAP)
+
+
+def _line_seconds(ctx: Lowering, line: ir.Line) -> float:
+    """How long a line is expected to take, from its length and speed (as the reading-speed check)."""
+    speech = SPEECH_CPS.get(line.language, SPEECH_CPS["en"]) * ctx.cast[line.speaker].voice.rate * line.rate
+    return len(line.text) / speech + LINE_PADDING
 
 
 def _scene_item(ctx: Lowering, item: nodes.Node, state: _SceneState) -> None:
@@ -473,6 +578,8 @@ def _scene_item(ctx: Lowering, item: nodes.Node, state: _SceneState) -> None:
         _transition(ctx, item, state)
     elif isinstance(item, nodes.Present):
         _present(ctx, item, state)
+    elif isinstance(item, nodes.Coverage):
+        state.coverage = _coverage_mode(ctx, item.value, ctx.coverage)
     else:
         if not state.shots or state.transition is not None:
             _new_shot(state, ir.Camera.model_construct(size="wide", explicit=False), None)
@@ -801,14 +908,14 @@ STRONG_WORDS = {"furious": ("angry", 1.6), "livid": ("angry", 1.8), "enraged": (
                 "暴怒": ("angry", 1.6), "恼火": ("angry", 0.6), "狂喜": ("happy", 1.6), "恐惧": ("afraid", 1.4),
                 "崩溃": ("sad", 1.6), "厌恶": ("disgusted", 1.0), "恶心": ("disgusted", 1.0), "害羞": ("shy", 1.0),
                 "得意": ("smug", 1.0)}
-_INTENSIFIER = re.compile(r"^(" + "|".join(sorted(map(re.escape, INTENSIFIERS), key=len, reverse=True)) + r")\s*")
+INTENSIFIER = re.compile(r"^(" + "|".join(sorted(map(re.escape, INTENSIFIERS), key=len, reverse=True)) + r")\s*")
 
 
 def _emotion_and_intensity(ctx: Lowering, paren: nodes.Word) -> tuple[str, float]:
     """The emotion a parenthetical names and how strongly: ``slightly angry`` -> (angry, 0.5)."""
     text = paren.text.strip().lower()
     intensity = 1.0
-    m = _INTENSIFIER.match(text)
+    m = INTENSIFIER.match(text)
     if m and len(text) > m.end():
         intensity, text = INTENSIFIERS[m.group(1)], text[m.end():]
     if text in STRONG_WORDS:
@@ -831,17 +938,20 @@ def _emotion(ctx: Lowering, paren: nodes.Word) -> str:
 
 
 def _action(ctx: Lowering, a: nodes.Action, state: _SceneState) -> ir.Action | None:
-    """A stage direction from the verb vocabulary with its target resolved (several actors: together)."""
+    """A stage direction from the action library with its target resolved (several actors: together)."""
     actors = [n for n in (_known(ctx, w, state.cast) for w in (a.actor, *a.others)) if n]
     for word, name in zip((a.actor, *a.others), actors):
         _check_present(ctx, word, name, state)
-    verb = VERBS.get(_SPACES.sub(" ", a.verb.text))
-    if verb is None:
+    verb_text = _SPACES.sub(" ", a.verb.text)
+    found = actions.resolve(verb_text, a.argument.text if a.argument else None)
+    if found is None:
+        phrase = verb_text + (" " + a.argument.text if a.argument else "")
+        phrases = actions.phrase_list()
         ctx.diags.error("unknown-action", f"unknown action '{a.verb.text}'", a.verb.span,
-                        did_you_mean(a.verb.text, [v for v in VERBS if v.isascii()]) or
-                        "actions: walks to, turns to, waves, nods, sits, stands")
+                        did_you_mean(phrase, phrases) or did_you_mean(verb_text, phrases) or ACTION_HINT)
         return None
-    target = _target(ctx, a, verb, state)
+    verb, rest = found
+    target = _target(ctx, a, verb, rest, state)
     if len(actors) != 1 + len(a.others) or target is False:
         return None
     *first, last = [ir.Action.model_construct(id="", actor=name, verb=verb, target=target, overlap=a.with_previous or i > 0,
@@ -850,36 +960,90 @@ def _action(ctx: Lowering, a: nodes.Action, state: _SceneState) -> ir.Action | N
     return last
 
 
-def _target(ctx: Lowering, a: nodes.Action, verb: str, state: _SceneState) -> str | None | bool:
-    """A character name or ``mark:<name>``; None when there is none; False on error."""
-    set_name = state.spec.name
-    if a.argument is None:
-        if verb in NEEDS_TARGET:
-            ctx.diags.error("missing-target", f"'{a.verb.text}' needs a target", a.verb.span,
-                            f"e.g. '{a.actor.text} {a.verb.text} to JUN.' or '... to the {next(iter(SETS_BY_NAME[set_name].marks))}.'")
+def _target(ctx: Lowering, a: nodes.Action, verb: str, rest: str | None, state: _SceneState) -> str | None | bool:
+    """A character name or ``mark:<name>`` (a held object's name, a performed file's path);
+    None when there is none; False on error."""
+    spec = actions.SPECS[verb]
+    if rest is None:
+        if spec.target == "required":
+            ctx.diags.error("missing-target", f"'{a.verb.text}' needs a target", a.verb.span, _target_example(ctx, a, spec, state))
             return False
         return None
-    words = _PREPOSITION.sub("", a.argument.text)
+    span = a.argument.span if a.argument else a.verb.span
+    if spec.target_kind != "place":
+        return _thing(ctx, spec, rest, span)
+    words = _PREPOSITION.sub("", rest)
     words = _THE.sub("", words).strip()
-    name = ctx.name(nodes.Word(a.argument.span, words))
+    return _place_target(ctx, a, verb, nodes.Word(span, words), state)
+
+
+def _target_example(ctx: Lowering, a: nodes.Action, spec: actions.ActionSpec, state: _SceneState) -> str:
+    """How to write the target an action needs."""
+    if spec.target_kind == "file":
+        return f"e.g. '{a.actor.text} {a.verb.text} \"moves/dance.bvh\".'"
+    return f"e.g. '{a.actor.text} {a.verb.text} to JUN.' or '... to the {next(iter(SETS_BY_NAME[state.spec.name].marks))}.'"
+
+
+def _thing(ctx: Lowering, spec: actions.ActionSpec, rest: str, span: Span) -> str | None | bool:
+    """What is picked up or put down (its words), or the quoted motion file a character performs."""
+    if spec.target_kind == "object":
+        return " ".join(w for w in rest.lower().split() if w not in actions.FILLERS) or None
+    quoted = _QUOTED.match(rest.strip())
+    if quoted is None:
+        ctx.diags.error("missing-target", f"'{rest}' is not a motion file", span,
+                        "put the motion file in quotes, e.g. JUN performs \"moves/dance.bvh\".")
+        return False
+    return _motion_file(ctx, quoted.group(1), span)
+
+
+def _motion_file(ctx: Lowering, written: str, span: Span) -> str | bool:
+    """A performed motion file, checked: inside the project and present (False after an error)."""
+    from .confine import Confinement, OutsideRoot, script_folder
+
+    confinement = ctx.confinement or Confinement(script_folder(ctx.source))
+    try:
+        path = confinement.resolve(written, script_folder(ctx.source))
+    except OutsideRoot as exc:
+        ctx.diags.error("path-outside", str(exc), span,
+                        "the project is the script's folder (or --root); to use files elsewhere, pass --allow-path FOLDER")
+        return False
+    if not path.is_file():
+        ctx.diags.error("missing-file", f"no such file: '{written}'", span, "motion files are BVH (.bvh), relative to the script's folder")
+        return False
+    from .mocap import MocapError, load_motion
+
+    try:
+        load_motion(path)
+    except (MocapError, OSError, UnicodeDecodeError) as exc:
+        ctx.diags.error("bad-motion", f"cannot read the motion file '{written}': {str(exc).removeprefix(f'{path}: ')}", span,
+                        "export the motion as BVH with a hip (root) joint and a MOTION section")
+        return False
+    actions.remember_motion(written, path)
+    return written
+
+
+def _place_target(ctx: Lowering, a: nodes.Action, verb: str, where: nodes.Word, state: _SceneState) -> str | None | bool:
+    """The character or mark a place target names."""
+    set_name, words = state.spec.name, where.text
+    name = ctx.name(where)
     if name is not None and name in (ctx.name(a.actor), *(ctx.name(o) for o in a.others)):
-        ctx.diags.error("self-target", f"{words} cannot {verb.split('_')[0]} to themselves", a.argument.span,
+        ctx.diags.error("self-target", f"{words} cannot {verb.split('_')[0]} to themselves", where.span,
                         "name another character or a mark in the set")
         return False
     if name is not None:
         if name not in state.cast:
             state.cast.append(name)
-        _check_present(ctx, a.argument, name, state)
+        _check_present(ctx, where, name, state)
         return name
     marks = SETS_BY_NAME[set_name].marks
     if words.lower() in marks:
         return f"mark:{words.lower()}"
-    if verb not in NEEDS_TARGET and verb != "wave":
+    if actions.SPECS[verb].target != "required" and verb != "wave":
         ctx.diags.warning("unknown-target", f"'{words}' is not a mark in the {set_name} set; {a.actor.text} {a.verb.text} where they stand",
-                          a.argument.span, did_you_mean(words, list(marks)) or "marks here: " + ", ".join(marks))
+                          where.span, did_you_mean(words, list(marks)) or "marks here: " + ", ".join(marks))
         return None
     ctx.diags.error("unknown-target", f"'{words}' is neither a character nor a mark in the {set_name} set",
-                    a.argument.span, did_you_mean(words, list(ctx.cast) + list(marks)) or
+                    where.span, did_you_mean(words, list(ctx.cast) + list(marks)) or
                     "marks here: " + ", ".join(marks))
     return False
 
@@ -961,7 +1125,10 @@ def _shot_id(ctx: Lowering, b: _ShotBuilder, scene_id: str) -> str:
     if b.explicit_id:
         return ctx.explicit(b.explicit_id)
     cam = b.camera
-    what = "auto" if not cam.explicit else "-".join([cam.size.replace("_", "-"), *(_slug(n) for n in cam.subjects)])
+    if not cam.explicit:  # a coverage cut is named by its first event: stable when lines elsewhere change
+        cut = b.events and cam.role not in (None, "establishing", "master", "carried")
+        return ctx.unique(f"{scene_id}.auto" + (f"-{_event_slug(b.events[0])}" if cut else ""))
+    what = "-".join([cam.size.replace("_", "-"), *(_slug(n) for n in cam.subjects)])
     return ctx.unique(f"{scene_id}.{what}")
 
 

@@ -67,10 +67,17 @@ class Aliases(Node):
 
 
 @dataclass(frozen=True)
-class CastBlock(Node):
-    """The cast list: members, voice lines and aliases, in script order."""
+class Model(Node):
+    """``model: "assets/jun.glb"``: the cast member above is drawn with this mesh file."""
 
-    items: tuple[CastMember | VoiceSettings | Aliases, ...]
+    path: Word  # the path as written, without its quotes
+
+
+@dataclass(frozen=True)
+class CastBlock(Node):
+    """The cast list: members, voice lines, models and aliases, in script order."""
+
+    items: tuple[CastMember | VoiceSettings | Model | Aliases, ...]
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,14 @@ class Beat(Node):
     duration: Word | None
 
 
-SceneItem = Camera | Dialogue | Action | Beat | SoundCue | Transition | Present
+@dataclass(frozen=True)
+class Coverage(Node):
+    """``coverage: dialogue``: how the compiler covers lines no camera direction covers."""
+
+    value: Word
+
+
+SceneItem = Camera | Dialogue | Action | Beat | SoundCue | Transition | Present | Coverage
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ class RenderJob:
     draft: bool
     crf: int
     overlays: OverlayPlan = NO_OVERLAYS  # the label and burned subtitles drawn over the frames
+    models: tuple[tuple[str, str], ...] = ()  # (sha256, file) of each imported character model
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,11 @@ def render_job(job: RenderJob) -> bytes:
     episode = ir.Episode.model_validate_json(job.episode_json)
     tracks = Tracks.model_validate_json(job.tracks_json)
     shot = next(s for s in tracks.shots if s.id == job.shot_id)
+    if job.models:
+        from .modelfile import register
+
+        for digest, file in job.models:
+            register(digest, Path(file))
     with tempfile.TemporaryDirectory(prefix="sdc-shot-") as tmp:
         path = Path(tmp) / "segment.mp4"
         write_segment(episode, tracks, shot, job, path)

@@ -14,9 +14,12 @@ from dataclasses import dataclass, field
 from typing import Literal, Mapping
 
 import numpy as np
+from pydantic import model_serializer
 
 from . import ir
-from .camera import Body, angled, ease, frame, moved
+from .actions import SPECS, file_motion, keyed_pose, motion_path
+from .camera import AUDIENCE, Body, angled, ease, frame, line_side, moved
+from .coverage import principals
 from .ir import Node
 from .sets import SETS_BY_NAME
 from .visemes import has_alignment, mouth_curves
@@ -32,8 +35,8 @@ WALK_SPEED = 1.25  # metres per second
 STRIDE = 1.4  # metres per gait cycle (two steps), so feet do not slide
 TURN_TIME = 0.45
 SPACING = 1.5  # metres between characters at the start of a scene
-GESTURES = {"wave": 1.8, "nod": 0.9, "sit": 1.2, "stand": 1.0}
-OVERLAP = {"wave": 0.55, "nod": 0.6, "sit": 1.0, "stand": 1.0}  # fraction of a gesture before the next event
+RUN_SPEED = 3.0  # metres per second
+RUN_STRIDE = 2.6  # metres per running cycle
 
 
 def _r(x: float, nd: int = 4) -> float:
@@ -57,12 +60,28 @@ class Key(Node):
 
 
 class Clip(Node):
-    """A timed motion: a walk, a gesture, sitting down or standing up."""
+    """A timed motion: a walk or run, sitting down or standing up, or an action of the library
+    (``kind`` is its name, see ``actions.SPECS``). A held action (crossed arms, kneeling) keeps its
+    last pose from ``end`` until ``until``, when the actor's next body action releases it."""
 
-    kind: Literal["walk", "wave", "nod", "sit", "stand"]
+    kind: str
     start: float
     end: float
     distance: float = 0.0
+    until: float | None = None  # a held action's release (None: held to the end of the scene)
+    aim: str | None = None  # the character a look follows
+    point: tuple[float, float] | None = None  # the ground point a look turns to
+    path: str | None = None  # perform: the motion file (its checked path)
+    thing: str | None = None  # pick up / put down: what is held
+
+    @model_serializer(mode="wrap")
+    def _lean(self, handler):
+        """Leave out the optional fields that are unset, so older tracks serialise as before."""
+        data = handler(self)
+        return {k: v for k, v in data.items() if v is not None or k not in _CLIP_OPTIONAL}
+
+
+_CLIP_OPTIONAL = {"until", "aim", "point", "path", "thing"}
 
 
 class Speech(Node):
@@ -102,6 +121,7 @@ class SceneTrack(Node):
     start: float
     end: float
     actors: tuple[ActorTrack, ...]
+    weather: ir.Weather = "clear"
 
 
 class CameraKey(Node):
@@ -278,7 +298,8 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
     for scene in episode.scenes:
         actors = _place(episode, scene, settings.fps)
         scene_start, spans = t, []
-        for shot in (s for s in episode.shots if s.scene == scene.id):
+        scene_shots = [s for s in episode.shots if s.scene == scene.id]
+        for i, shot in enumerate(scene_shots):
             # Shots start on a frame, so a shot shifted by an edit earlier in the episode
             # samples its motion at the same instants and renders to the same pixels.
             t = start = math.ceil(t * settings.fps - 1e-6) / settings.fps
@@ -289,7 +310,7 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
                     sounds.append(_sound(event, at, settings.fps))
                 ended = _schedule(event, at, actors, scene, audio, settings, cues)
                 begun, t = at, max(t, ended)
-            t = max(t + SHOT_TAIL, start + MIN_SHOT, start + (shot.duration or 0.0))
+            t = max(t + _tail(scene_shots[i:i + 2]), start + MIN_SHOT, start + (shot.duration or 0.0))
             spans.append((shot, start, t))
         shots.extend(_shot_tracks(spans, actors, episode, settings))
         scenes.append(_scene_track(scene, scene_start, t, actors, spans, settings.fps))
@@ -312,6 +333,15 @@ def _place(episode: ir.Episode, scene: ir.Scene, fps: int) -> dict[str, _Actor]:
         actor.key(0.0, x, 0.0, yaw)
         actors[name] = actor
     return actors
+
+
+def _tail(shots: list[ir.Shot]) -> float:
+    """The hold at the end of ``shots[0]``: none at an automatic cut to the next automatic shot
+    (coverage cuts inside the flow of a conversation, on the gap after a line)."""
+    if len(shots) == 2 and not shots[0].camera.explicit and not shots[1].camera.explicit \
+            and shots[1].transition.kind == "cut" and not shots[0].fade_out:
+        return 0.0
+    return SHOT_TAIL
 
 
 def _overlap_start(event, begun: float, ended: float, t: float) -> float:
@@ -394,27 +424,94 @@ def mouth_track(clip: LineAudio, times: list[float], fps: int) -> tuple[float, .
 
 
 def _act(action: ir.Action, t: float, actors: dict[str, _Actor], scene: ir.Scene) -> float:
-    """Schedule a stage direction; gestures let the next event overlap their tail."""
-    actor = actors[action.actor]
-    if action.verb in ("walk_to", "turn_to"):
+    """Schedule a stage direction; most actions let the next event overlap their tail."""
+    actor, verb = actors[action.actor], action.verb
+    spec = SPECS[verb]
+    if spec.body:
+        t = _release(actor, t)
+    if verb in ("walk_to", "run_to", "turn_to"):
         goal = _target_point(action.target, t, actor, actors, scene)
         if actor.sitting:
             t = _gesture(actor, "stand", t)
-        return _walk(actor, t, goal) if action.verb == "walk_to" else _turn(actor, t, goal)
-    if action.verb == "sit" and actor.sitting or action.verb == "stand" and not actor.sitting:
+        return _turn(actor, t, goal) if verb == "turn_to" else _walk(actor, t, goal, "run" if verb == "run_to" else "walk")
+    if verb == "sit" and actor.sitting or verb == "stand" and not actor.sitting:
         return t  # already there
-    if action.verb in ("sit", "stand"):
-        actor.sitting = action.verb == "sit"
-    if action.verb == "wave" and action.target and not action.target.startswith("mark:"):
-        t = _turn(actor, t, _target_point(action.target, t, actor, actors, scene)) - 0.2
-    return _gesture(actor, action.verb, t)
+    if verb in ("sit", "stand"):
+        actor.sitting = verb == "sit"
+    elif actor.sitting and spec.body and not seated(spec):
+        t = _gesture(actor, "stand", t)
+        actor.sitting = False
+    if verb == "perform":
+        return _perform(actor, action.target or "", t)
+    return _aimed(action, spec, t, actor, actors, scene)
 
 
-def _gesture(actor: _Actor, kind: str, t: float) -> float:
+LEGS = frozenset({"body", "pelvis", "thigh_l", "thigh_r", "shin_l", "shin_r", "foot_l", "foot_r", "root.offset"})
+STANDING = frozenset({"bow", "hands_on_hips"})  # upper-body motions that read only on someone standing
+
+
+def seated(spec) -> bool:
+    """Whether an action can be played sitting down: it moves only the upper body (a wave, a
+    phone call, crossed arms) and does not travel, so nobody stands up for it."""
+    if spec.procedural or spec.approach or spec.prop == "object" or spec.target_kind == "file" or spec.name in STANDING:
+        return spec.name == "wave"
+    bones = {bone for key in spec.keys for bone, _ in key.bones} | {w.bone for w in spec.wobble}
+    return not bones & LEGS and all(key.root == (0.0, 0.0, 0.0) for key in spec.keys)
+
+
+def _aimed(action: ir.Action, spec, t: float, actor: _Actor, actors: dict[str, _Actor], scene: ir.Scene) -> float:
+    """An action of the library, after walking up to or turning to its target where it needs to."""
+    target, extra = action.target, {}
+    if spec.target_kind == "object":
+        extra["thing"], target = target, None
+    person = target is not None and target in actors
+    if target and (person or spec.name != "wave"):
+        goal = _target_point(target, t, actor, actors, scene)
+        if spec.approach and person:
+            t = _walk(actor, t, goal, "walk", stop=spec.approach)
+        if spec.faces:
+            t = _turn(actor, t, goal) - 0.2
+        if spec.name == "hug" and person and not actors[target].sitting:  # a hug is returned
+            _embrace(actors[target], actor, t)
+        if spec.name == "look_at":
+            extra["aim"] = target if person else None
+            extra["point"] = (_r(goal[0]), _r(goal[1]))
+    return _gesture(actor, spec.name, t, **extra)
+
+
+def _embrace(other: _Actor, actor: _Actor, t: float) -> None:
+    """The one hugged turns to the hugger and hugs back."""
+    x, z, _ = actor.at(t)
+    t = _release(other, t - TURN_TIME)
+    _turn(other, t, (x, z, True))
+    _gesture(other, "hug", t + TURN_TIME)
+
+
+def _gesture(actor: _Actor, kind: str, t: float, **extra) -> float:
     """A fixed-length clip; returns when the next event may begin."""
-    length = GESTURES[kind]
-    actor.clips.append(Clip(kind=kind, start=_at(t, actor.fps), end=_at(t + length, actor.fps)))
-    return t + length * OVERLAP[kind]
+    spec = SPECS[kind]
+    actor.clips.append(Clip(kind=kind, start=_at(t, actor.fps), end=_at(t + spec.duration, actor.fps), **extra))
+    return t + spec.duration * spec.overlap
+
+
+def _release(actor: _Actor, t: float) -> float:
+    """Let go of the actor's held poses (crossed arms, kneeling) at ``t``; return when the body is free."""
+    free = t
+    for i, c in enumerate(actor.clips):
+        spec = SPECS.get(c.kind)
+        if spec is not None and spec.hold and c.until is None and c.start <= t:
+            actor.clips[i] = c.model_copy(update={"until": _at(max(t, c.start), actor.fps)})
+            free = max(free, t + 0.6 * spec.release)
+    return free
+
+
+def _perform(actor: _Actor, written: str, t: float) -> float:
+    """Play a motion file (mocap): a clip as long as the motion. The clip names the file by its
+    checked path, so a render worker finds it without the script."""
+    path = motion_path(written)
+    length = file_motion(path).duration
+    actor.clips.append(Clip(kind="perform", start=_at(t, actor.fps), end=_at(t + length, actor.fps), path=path))
+    return t + length
 
 
 def _target_point(target: str | None, t: float, actor: _Actor, actors: dict[str, _Actor], scene: ir.Scene):
@@ -430,23 +527,23 @@ def _target_point(target: str | None, t: float, actor: _Actor, actors: dict[str,
     return ox, oz, True
 
 
-def _walk(actor: _Actor, t: float, goal) -> float:
-    """Turn towards the goal, walk there at constant speed, turn to face it."""
+def _walk(actor: _Actor, t: float, goal, gait: str = "walk", stop: float = 1.0) -> float:
+    """Turn towards the goal, walk (or run) there at constant speed, turn to face it."""
     gx, gz, person = goal
     x, z, yaw = actor.at(t)
     dx, dz = gx - x, gz - z
     dist = math.hypot(dx, dz)
-    if person:  # stop at conversation distance on our side of them
-        dist = max(0.0, dist - 1.0)
+    if person:  # stop at conversation distance (or closer, for a hug) on our side of them
+        dist = max(0.0, dist - stop)
     if dist < 0.15:
         return _turn(actor, t, goal)
     heading = math.atan2(dx, dz)
     ex, ez = x + math.sin(heading) * dist, z + math.cos(heading) * dist
-    walk_time = dist / WALK_SPEED
+    walk_time = dist / (RUN_SPEED if gait == "run" else WALK_SPEED)
     actor.key(t, x, z, yaw)
     actor.key(t + TURN_TIME, x, z, heading)
     actor.key(t + TURN_TIME + walk_time, ex, ez, heading)
-    actor.clips.append(Clip(kind="walk", start=_at(t + TURN_TIME, actor.fps), end=_at(t + TURN_TIME + walk_time, actor.fps),
+    actor.clips.append(Clip(kind=gait, start=_at(t + TURN_TIME, actor.fps), end=_at(t + TURN_TIME + walk_time, actor.fps),
                             distance=_r(dist)))
     end = t + TURN_TIME + walk_time
     if person:
@@ -476,7 +573,7 @@ def _scene_track(scene: ir.Scene, start: float, end: float, actors: dict[str, _A
         tracks.append(ActorTrack(name=a.name, keys=keys, clips=tuple(a.clips), speech=tuple(a.speech),
                                  blinks=blinks, breath_offset=_r((seed % 6283) / 1000.0)))
     return SceneTrack(id=scene.id, set=scene.set, time_of_day=scene.time_of_day, start=_at(start, fps), end=_at(end, fps),
-                      actors=tuple(tracks))
+                      actors=tuple(tracks), weather=scene.weather)
 
 
 def _blinks(name: str, shot_id: str, start: float, end: float, fps: int) -> list[float]:
@@ -499,7 +596,8 @@ def _bodies(actors: dict[str, _Actor], episode: ir.Episode, set_name: str, t: fl
     for name, a in actors.items():
         x, z, yaw = a.at(t)
         sit = round(sit_amount(a.clips, t), 3)
-        head_y, head_r = head_center(episode.character(name).appearance, sit, seat_height(set_name, x, z))
+        head_y, head_r = head_center(episode.character(name).appearance, sit, seat_height(set_name, x, z),
+                                     *keyed_pose(a.clips, t))  # kneeling, lying, bowing: the head is lower
         face = yaw + head_turn(actors.values(), name, x, z, yaw, t, speaking)  # frame the face, not the back
         out[name] = Body(x, z, face, a.height, head_y, head_r)
     return out
@@ -509,8 +607,12 @@ def _shot_tracks(spans, actors: dict[str, _Actor], episode: ir.Episode, settings
     """Camera keys for each shot, following its subjects as they move."""
     aspect = settings.width / settings.height
     out = []
+    pairs = {}  # scene id -> the two principals its line of action runs between
     for shot, start, end in spans:
         set_name = episode.scene(shot.scene).set
+        if shot.scene not in pairs:
+            events = [e for s in episode.shots if s.scene == shot.scene for e in s.events]
+            pairs[shot.scene] = principals(events, episode.scene(shot.scene).cast)
         back = SETS_BY_NAME[set_name].stage_depth[0] - 0.6  # walls and railings stand behind the stage
         step = CAMERA_STEP / 4.0 if shot.camera.move and shot.camera.move.kind == "handheld" else CAMERA_STEP
         times = [start + k * step for k in range(int((end - start) / step - 1e-9) + 1)] + [end]
@@ -518,11 +620,20 @@ def _shot_tracks(spans, actors: dict[str, _Actor], episode: ir.Episode, settings
         for tt in times:
             bodies = _bodies(actors, episode, set_name, tt)
             subjects = [bodies[n] for n in shot.camera.subjects if n in bodies]
-            cam = frame(shot.camera.size, subjects, list(bodies.values()), aspect, back)
+            cam = frame(shot.camera.size, subjects, list(bodies.values()), aspect, back, _side(bodies, pairs[shot.scene], aspect))
             keys.append((float(tt), _directed(cam, shot, tt - start, end - start, back)))
         out.append(ShotTrack(id=shot.id, scene=shot.scene, start=_at(start, settings.fps), end=_at(end, settings.fps),
                              first_frame=0, frame_count=0, camera=_smooth_camera(keys, settings.fps)))
     return out
+
+
+def _side(bodies: dict[str, Body], pair: tuple[str, ...], aspect: float) -> tuple[float, float]:
+    """The side of the line of action between the scene's principals that every camera keeps
+    to (the 180-degree rule): the side the wide shot of everyone stands on."""
+    if len(pair) < 2 or any(n not in bodies for n in pair):
+        return AUDIENCE
+    wide = frame("wide", [], list(bodies.values()), aspect)
+    return line_side(bodies[pair[0]], bodies[pair[1]], wide.eye)
 
 
 def _directed(cam, shot: ir.Shot, t: float, length: float, back: float):

@@ -99,6 +99,10 @@ class ToAst:
     def aliases(self, meta, children):
         return nodes.Aliases(self._span(meta), tuple(self._word(t) for t in children))
 
+    def model(self, meta, children):
+        token = children[0]
+        return nodes.Model(self._span(meta), self._sub(token, 1, len(token) - 1))
+
     def cast_block(self, meta, children):
         return nodes.CastBlock(self._span(meta), tuple(children))
 
@@ -243,6 +247,9 @@ class ToAst:
 
     def present(self, meta, children):
         return nodes.Present(self._span(meta), tuple(self._word(t) for t in children))
+
+    def coverage(self, meta, children):
+        return nodes.Coverage(self._span(meta), self._word(children[0]))
 
     def beat(self, meta, children):
         duration = self._word(children[1]) if len(children) > 1 else None

@@ -74,7 +74,7 @@ class TestLowering:
     def test_shots_split_at_camera_directions(self):
         ep = episode("MEI: Hi.\n[CLOSE ON JUN]\nJUN: Hello.\nJUN nods.\n[TWO-SHOT]\n(beat)\n")
         assert [s.id for s in ep.shots] == ["old-bridge-dawn.auto", "old-bridge-dawn.close-jun", "old-bridge-dawn.two-shot"]
-        assert ep.shots[0].camera == ir.Camera(size="wide", explicit=False)
+        assert ep.shots[0].camera == ir.Camera(size="wide", explicit=False, role="establishing")
         assert ep.shots[1].camera.subjects == ("JUN",)
         assert ep.shots[2].camera.subjects == ("MEI", "JUN")  # filled from the scene cast
         line_id = "old-bridge-dawn.close-jun.jun-" + hashlib.sha256(b"Hello.").hexdigest()[:6]
@@ -87,7 +87,7 @@ class TestLowering:
     def test_scene_resolves_set_time_and_cast(self):
         ep = episode("JUN: Hi.\nMEI waves.\n", heading="INT. LITTLE CAFE - NIGHT")
         (scene,) = ep.scenes
-        assert (scene.set, scene.interior, scene.time_of_day, scene.cast) == ("room", True, "night", ("JUN", "MEI"))
+        assert (scene.set, scene.interior, scene.time_of_day, scene.cast) == ("cafe", True, "night", ("JUN", "MEI"))
 
     def test_dialogue_emotions_and_aliases(self):
         ep = episode("MEI (worried): A.\nMEI (mad): B.\nMEI: C.\n")

@@ -39,6 +39,7 @@ def build_character(a: Appearance) -> tuple[np.ndarray, np.ndarray, Proportions]
     _body(b, p, a)
     _legs(b, p, a)
     _arms(b, p, a)
+    _props(b, p)
     _head(b, p, a)
     _hair(b, p, a)
     for garment in a.accessories:
@@ -217,6 +218,19 @@ def _arms(b: MeshBuilder, p: Proportions, a: Appearance) -> None:
               skin, f"hand_{side}", _GLOSS["skin"])
         b.add(limb(wrist - (0, 0.015 * h, -0.018 * h), wrist - (0, 0.045 * h, -0.03 * h), 0.008 * h, 0.007 * h, 8),
               skin, f"hand_{side}", _GLOSS["skin"])
+
+
+def _props(b: MeshBuilder, p: Proportions) -> None:
+    """What the right hand can hold, each on its own bone (scaled to nothing until held): a phone,
+    a cup and a small box."""
+    h = p.height
+    palm = _j(p, "prop_phone")
+    b.add(superellipsoid((0.004 * h, 0.04 * h, 0.019 * h), 5.0, 10, 6).transformed(translate(*(palm + (0.012 * h, 0.01 * h, 0)))),
+          linear_rgb("#1c1f24"), "prop_phone", 0.8)
+    b.add(frustum(0.022 * h, 0.026 * h, 0.05 * h, 14).transformed(translate(*(_j(p, "prop_cup") + (0.042 * h, -0.035 * h, 0.01 * h)))),
+          linear_rgb("#e8e2d6"), "prop_cup", 0.5)
+    b.add(superellipsoid((0.03 * h, 0.03 * h, 0.03 * h), 6.0, 10, 6).transformed(translate(*(_j(p, "prop_box") + (0.05 * h, -0.01 * h, 0.01 * h)))),
+          linear_rgb("#9a6a3a"), "prop_box", 0.1)
 
 
 # --- head and face ---------------------------------------------------------------------

@@ -33,9 +33,12 @@ def shader_source(name: str) -> str:
 
 
 def _with_preamble(source: str, defines: dict[str, object]) -> str:
-    """``source`` with its #version line followed by ``defines`` and common.glsl."""
+    """``source`` with its #version line followed by its #extension lines (which GLSL wants
+    before any code), ``defines`` and common.glsl."""
     version, _, body = source.partition("\n")
-    lines = [version] + [f"#define {k} {v}" for k, v in sorted(defines.items())]
+    extensions = [line for line in body.splitlines() if line.startswith("#extension")]
+    body = "\n".join("" if line.startswith("#extension") else line for line in body.splitlines())
+    lines = [version, *extensions] + [f"#define {k} {v}" for k, v in sorted(defines.items())]
     return "\n".join(lines + [shader_source("common.glsl"), body])
 
 
@@ -83,6 +86,14 @@ def create_targets(ctx: moderngl.Context, width: int, height: int, aa: str) -> T
         return Targets(scene, output, texture, False)
     scene = ctx.framebuffer([ctx.renderbuffer(size, 4)], ctx.depth_renderbuffer(size))
     return Targets(scene, scene, None, False)
+
+
+def create_set_target(ctx: moderngl.Context, targets: Targets) -> moderngl.Framebuffer:
+    """A framebuffer like ``targets.scene`` (size, samples, formats) to keep the set alone in:
+    restored into the scene with one blit of colour and depth."""
+    scene = targets.scene
+    colour = ctx.renderbuffer(scene.size, 4, samples=scene.samples)
+    return ctx.framebuffer([colour], ctx.depth_renderbuffer(scene.size, samples=scene.samples))
 
 
 def read_pixels(fbo: moderngl.Framebuffer, width: int, height: int, components: int = 3) -> np.ndarray:

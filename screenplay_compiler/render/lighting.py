@@ -35,6 +35,8 @@ class Lighting:
     stars: float = 0.0
     exposure: float = 1.0
     lights: tuple[PointLight, ...] = ()
+    shadow_softness: float = 1.0  # PCF spread in shadow-map texels: overcast light has soft shadows
+    ground_tint: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # rgb the ground turns toward, amount
 
 
 def _unit(v: Vec3) -> Vec3:
@@ -68,13 +70,34 @@ TIME_OF_DAY: dict[str, Lighting] = {
 }
 
 
-def lighting_for(time_of_day: str, interior: bool, lights: tuple[PointLight, ...]) -> Lighting:
-    """The lighting of ``time_of_day``; practicals burn at dusk and night; interiors get a softer key."""
+@dataclass(frozen=True)
+class Weather:
+    """How a weather changes the light: key dimmed, sky greyed toward overcast, fog, the ground."""
+
+    key: float  # sun/moon intensity factor
+    overcast: float  # 0 clear .. 1 a flat grey sky and shadowless ambient
+    fog_density: float  # at least this much fog outdoors
+    softness: float  # shadow PCF spread (texels)
+    ground_tint: tuple[float, float, float, float]
+
+
+WEATHER: dict[str, Weather] = {
+    "clear": Weather(1.0, 0.0, 0.0, 1.0, (0.0, 0.0, 0.0, 0.0)),
+    "rain": Weather(0.3, 0.75, 0.03, 3.0, (0.0, 0.0, 0.0, 0.45)),  # wet ground: darker
+    "snow": Weather(0.4, 0.65, 0.035, 3.0, (0.85, 0.88, 0.95, 0.7)),  # settled snow: whiter
+    "fog": Weather(0.35, 0.7, 0.09, 4.0, (0.0, 0.0, 0.0, 0.0)),
+}
+
+
+def lighting_for(time_of_day: str, interior: bool, lights: tuple[PointLight, ...], weather: str = "clear") -> Lighting:
+    """The lighting of ``time_of_day`` under ``weather``; practicals burn at dusk, at night and
+    (in rain, snow or fog) by day too; interiors get a softer key."""
     base = TIME_OF_DAY.get(time_of_day, TIME_OF_DAY["day"])
-    active = lights if time_of_day in ("dusk", "night") else ()
+    sky = WEATHER.get(weather, WEATHER["clear"])
+    active = lights if time_of_day in ("dusk", "night") or sky.overcast > 0.0 else ()
     if not interior:
-        return replace(base, lights=active)
-    key = np.asarray(base.sun_color) * (0.6 if time_of_day != "night" else 0.7)
+        return _overcast(replace(base, lights=active), sky)
+    key = np.asarray(base.sun_color) * (0.6 if time_of_day != "night" else 0.7) * (0.6 + 0.4 * sky.key)
     return replace(
         base,
         sun_dir=_unit((0.45, 0.7, 0.6)),
@@ -85,3 +108,28 @@ def lighting_for(time_of_day: str, interior: bool, lights: tuple[PointLight, ...
         lights=active,
     )
 
+
+
+def _grey(c: Vec3, amount: float, level: float = 1.0) -> Vec3:
+    """``c`` desaturated toward its own luminance by ``amount``, then scaled by ``level``."""
+    a = np.asarray(c, float)
+    luma = float(a @ (0.2126, 0.7152, 0.0722))
+    return tuple(float(x) for x in (a + (luma - a) * amount) * level)
+
+
+def _overcast(light: Lighting, sky: Weather) -> Lighting:
+    """Outdoor ``light`` under ``sky``: a dimmer key, a greyer brighter-lit sky, fog and a changed ground."""
+    if sky.overcast <= 0.0:
+        return light
+    lost = np.asarray(light.sun_color) * (1.0 - sky.key) * 0.25  # the clouds scatter part of the key
+    return replace(
+        light,
+        sun_color=tuple(float(c) * sky.key for c in light.sun_color),
+        sky_ambient=tuple(float(c) for c in np.asarray(_grey(light.sky_ambient, sky.overcast)) + lost),
+        zenith=_grey(light.zenith, sky.overcast, 0.8 + 0.5 * sky.overcast),
+        horizon=_grey(light.horizon, sky.overcast, 0.9),
+        rim_color=_grey(light.rim_color, sky.overcast, 0.7),
+        fog_density=max(light.fog_density, sky.fog_density),
+        shadow_softness=sky.softness,
+        ground_tint=sky.ground_tint,
+    )

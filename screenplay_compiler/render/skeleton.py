@@ -46,7 +46,14 @@ BONES: tuple[tuple[str, str | None], ...] = (
     ("lip_d", "jaw"),
     ("corner_l", "head"),
     ("corner_r", "head"),
+    ("prop_phone", "hand_r"),  # held props, scaled to nothing when not held
+    ("prop_cup", "hand_r"),
+    ("prop_box", "hand_r"),
 )
+PROPS = {"phone": "prop_phone", "cup": "prop_cup", "box": "prop_box"}
+# Points that may touch the ground, with how far the body's surface lies below each joint (x height).
+CONTACTS = (("foot_l", None), ("foot_r", None), ("shin_l", 0.03), ("shin_r", 0.03), ("pelvis", 0.06), ("chest", 0.06),
+            ("head", 0.05))
 BONE_INDEX = {name: i for i, (name, _) in enumerate(BONES)}
 MAX_BONES = 40  # size of the shader's bone array; index MAX_BONES-1 is never used by a character
 MOUTH_HEIGHT = 0.13  # the open mouth's height, x head height
@@ -116,6 +123,9 @@ def proportions(a: Appearance) -> Proportions:
         j[f"shin_{side}"] = (sx * hip_half * 0.6, knee_y, 0.004 * h)
         j[f"foot_{side}"] = (sx * hip_half * 0.6, ankle, 0)
     j["skirt"] = (0, hip_y + 0.06 * h, 0)
+    palm = np.asarray(j["hand_r"]) - (0, 0.045 * h, -0.012 * h)
+    for bone in PROPS.values():
+        j[bone] = tuple(palm)
     _face_joints(j, head_h, radii)
     return Proportions(
         height=h,
@@ -160,15 +170,15 @@ def _sit_angles(p: Proportions, seated: bool) -> tuple[float, float]:
 
 def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.ndarray]:
     """Each bone's pose transform relative to its rest frame (rotation, scale, jaw offset)."""
-    ph, w, s, wv = pose.walk_phase, pose.walk, pose.sit, pose.wave
+    ph, w, s, wv, run = pose.walk_phase, pose.walk, pose.sit, pose.wave, pose.run
     hip_sit, knee_sit = _sit_angles(p, seated)
     gait = 1.0 - s
     out: dict[str, np.ndarray] = {}
     legs = {}
     for side, sign in (("l", 1.0), ("r", -1.0)):
         swing = sign * math.sin(ph)
-        flex = w * gait * 0.42 * swing + s * hip_sit
-        knee = w * gait * (0.12 + 0.65 * max(0.0, sign * math.cos(ph))) + s * knee_sit
+        flex = w * gait * (0.42 + 0.3 * run) * swing + s * hip_sit + w * run * 0.25
+        knee = w * gait * (0.12 + 0.2 * run + (0.65 + 0.75 * run) * max(0.0, sign * math.cos(ph))) + s * knee_sit
         splay = s * 0.12 * sign
         out[f"thigh_{side}"] = rot_z(splay) @ rot_x(-flex)
         out[f"shin_{side}"] = rot_x(knee)
@@ -176,7 +186,7 @@ def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.n
         legs[side] = (swing, flex)
     out["skirt"] = rot_x(-0.5 * (legs["l"][1] + legs["r"][1]) * (0.5 + 0.5 * s))
     breath = math.sin(pose.breath)
-    lean = s * (0.0 if seated else -0.12) + w * gait * 0.06
+    lean = s * (0.0 if seated else -0.12) + w * gait * (0.06 + 0.16 * run)
     out["pelvis"] = rot_y(w * gait * 0.08 * math.sin(ph)) @ rot_x(lean)
     out["spine"] = rot_x(0.01 * breath)
     out["chest"] = rot_y(-w * gait * 0.12 * math.sin(ph)) @ scale(1 + 0.012 * breath, 1.0, 1 + 0.02 * breath)
@@ -188,15 +198,26 @@ def local_transforms(pose: Pose, p: Proportions, seated: bool) -> dict[str, np.n
         out["chest"] = rot_x(0.14 * pose.slump) @ out["chest"]
     for side, sign in (("l", 1.0), ("r", -1.0)):
         out[f"clavicle_{side}"] = rot_y(-sign * 0.16 * pose.slump) @ rot_z(sign * 0.03 * breath * 0.5)
-        arm_swing = -legs[side][0] * w * gait * 0.45
+        arm_swing = -legs[side][0] * w * gait * (0.45 + 0.35 * run)
         out[f"upper_arm_{side}"] = rot_z(sign * (0.09 + 0.25 * s)) @ rot_x(-arm_swing - s * 0.35)
-        out[f"forearm_{side}"] = rot_x(-(0.18 + 0.25 * w * gait + 0.6 * s))
+        out[f"forearm_{side}"] = rot_x(-(0.18 + 0.25 * w * gait + 0.6 * s + 1.15 * w * run))
         out[f"hand_{side}"] = np.eye(4)
     raise_ = rot_z(-wv * 1.85) @ rot_x(-0.3 * wv)
     out["upper_arm_r"] = raise_ @ _blend_rotation(out["upper_arm_r"], 1.0 - wv)
     out["forearm_r"] = rot_z(-wv * (0.85 + 0.4 * math.sin(pose.wave_phase))) @ _blend_rotation(out["forearm_r"], 1.0 - wv)
     out["hand_r"] = rot_z(-wv * 0.15 * math.sin(pose.wave_phase))
+    for kind, bone in PROPS.items():
+        out[bone] = scale(pose.prop if pose.prop_kind == kind else 0.0)
+    for bone, *v in pose.bones:  # the action library's rotations, composed onto the procedural pose
+        if bone in BONE_INDEX:
+            out[bone] = out.get(bone, np.eye(4)) @ _rotation_vector(v)
     return out
+
+
+def _rotation_vector(v) -> np.ndarray:
+    """The 4x4 rotation of rotation vector ``v``."""
+    angle = math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+    return _rotation(np.asarray(v) / angle, angle) if angle > 1e-12 else np.eye(4)
 
 
 def _face(pose: Pose, p: Proportions) -> dict[str, np.ndarray]:
@@ -266,22 +287,34 @@ def pose_matrices(
     """World bone matrices for ``pose``: feet planted on the ground, or hips on a seat."""
     local = local_transforms(pose, p, seated=seat_height is not None)
     mats = forward_kinematics(p, local)
-    ankles = [mats[BONE_INDEX[f"foot_{s}"]][1, 3] for s in ("l", "r")]
-    drop = p.ankle - min(ankles)
+    drop = _ground(p, mats, pose)
     if seat_height is not None:
         pelvis_y = mats[BONE_INDEX["pelvis"]][1, 3]
         on_seat = seat_height + 0.055 * p.height - pelvis_y
         drop += (on_seat - drop) * max(0.0, min(1.0, pose.sit))
-    return np.einsum("ij,njk->nik", world @ translate(0, drop, 0), mats)
+    bounce = 0.045 * p.height / 1.7 * pose.walk * pose.run * abs(math.cos(pose.walk_phase))  # a run's flight
+    return np.einsum("ij,njk->nik", world @ translate(pose.root[0], drop + pose.root[1] + bounce, pose.root[2]), mats)
+
+
+def _ground(p: Proportions, mats: np.ndarray, pose: Pose) -> float:
+    """How far to lift the posed body so it rests on the ground: on its feet, or (in an action
+    that kneels or lies down) on whatever part of it is lowest."""
+    ankles = min(mats[BONE_INDEX[f"foot_{s}"]][1, 3] for s in ("l", "r"))
+    if not pose.bones:
+        return p.ankle - ankles
+    lowest = min(mats[BONE_INDEX[bone]][1, 3] - (p.ankle if r is None else r * p.height) for bone, r in CONTACTS)
+    return -lowest
 
 
 @lru_cache(maxsize=4096)
-def head_center(a: Appearance, sit: float, seat_height: float | None) -> tuple[float, float]:
-    """(height of the head's centre above the ground, head radius) for ``a`` sitting ``sit``.
+def head_center(a: Appearance, sit: float, seat_height: float | None,
+                bones: tuple = (), root: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> tuple[float, float]:
+    """(height of the head's centre above the ground, head radius) for ``a`` sitting ``sit``, in
+    the pose the action library's ``bones`` and ``root`` give (kneeling, lying, bowing).
 
     Pure geometry (no GL), so the camera can frame where the head really is, seated or not.
     """
     p = proportions(a)
-    mats = pose_matrices(p, Pose(sit=sit), np.eye(4), seat_height if sit > 0 else None)
+    mats = pose_matrices(p, Pose(sit=sit, bones=bones, root=root), np.eye(4), seat_height if sit > 0 else None)
     offset = np.array([*(np.asarray(p.head_center) - p.joints["head"]), 1.0])
     return float((mats[BONE_INDEX["head"]] @ offset)[1]), float(p.head_radii[1])
