@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # numpy loads only when a motion is built: `sdc check` stays 
     from .motion import Motion
 
 MOTION_FPS = 30.0
+LEGS = frozenset({"body", "pelvis", "thigh_l", "thigh_r", "shin_l", "shin_r", "foot_l", "foot_r", "root.offset"})
+STANDING = frozenset({"bow", "hands_on_hips"})  # upper-body motions that read only on someone standing
 Target = Literal["none", "optional", "required"]
 
 
@@ -82,6 +84,15 @@ class ActionSpec:
     def phrase(self) -> str:
         """The first English phrase: how docs and messages name the action."""
         return self.english[0]
+
+    @property
+    def seated(self) -> bool:
+        """Whether the action can be played sitting down: it moves only the upper body (a wave, a
+        phone call, crossed arms) and does not travel, so nobody stands up for it."""
+        if self.procedural or self.approach or self.prop == "object" or self.target_kind == "file" or self.name in STANDING:
+            return self.name == "wave"
+        bones = {bone for key in self.keys for bone, _ in key.bones} | {w.bone for w in self.wobble}
+        return not bones & LEGS and all(key.root == (0.0, 0.0, 0.0) for key in self.keys)
 
 
 def K(at: float, root: tuple[float, float, float] = (0.0, 0.0, 0.0), **bones: str) -> Key:

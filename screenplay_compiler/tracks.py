@@ -438,25 +438,12 @@ def _act(action: ir.Action, t: float, actors: dict[str, _Actor], scene: ir.Scene
         return t  # already there
     if verb in ("sit", "stand"):
         actor.sitting = verb == "sit"
-    elif actor.sitting and spec.body and not seated(spec):
+    elif actor.sitting and spec.body and not spec.seated:
         t = _gesture(actor, "stand", t)
         actor.sitting = False
     if verb == "perform":
         return _perform(actor, action.target or "", t)
     return _aimed(action, spec, t, actor, actors, scene)
-
-
-LEGS = frozenset({"body", "pelvis", "thigh_l", "thigh_r", "shin_l", "shin_r", "foot_l", "foot_r", "root.offset"})
-STANDING = frozenset({"bow", "hands_on_hips"})  # upper-body motions that read only on someone standing
-
-
-def seated(spec) -> bool:
-    """Whether an action can be played sitting down: it moves only the upper body (a wave, a
-    phone call, crossed arms) and does not travel, so nobody stands up for it."""
-    if spec.procedural or spec.approach or spec.prop == "object" or spec.target_kind == "file" or spec.name in STANDING:
-        return spec.name == "wave"
-    bones = {bone for key in spec.keys for bone, _ in key.bones} | {w.bone for w in spec.wobble}
-    return not bones & LEGS and all(key.root == (0.0, 0.0, 0.0) for key in spec.keys)
 
 
 def _aimed(action: ir.Action, spec, t: float, actor: _Actor, actors: dict[str, _Actor], scene: ir.Scene) -> float:
