@@ -4,8 +4,9 @@
                                          [--aa none|fxaa|msaa] [--set NAME] [--style toon] [--sets]
                                          [--no-cache]
 
-Prints: render + readback fps alone, raw encode fps (the same number of frames, real frames
-from this episode, through exactly our SegmentWriter settings), end-to-end build fps (warm
+Prints: render + readback fps alone (RGBA, as a build reads frames back), raw encode fps (the
+same number of frames, real RGBA frames from this episode, through exactly our SegmentWriter
+settings), end-to-end build fps (warm
 voice cache: render -> encode per shot -> concat -> mux), and end-to-end / raw encode.
 ``--set NAME`` redraws every frame in set NAME (``--sets`` lists the sets by triangle count,
 heaviest first); the build cannot follow it, so the end-to-end line is then the serial estimate
@@ -25,6 +26,7 @@ from screenplay_compiler import api
 from screenplay_compiler.animate import frame_at
 from screenplay_compiler.encode import SegmentWriter
 from screenplay_compiler.render import Renderer
+from screenplay_compiler.segments import default_jobs
 from screenplay_compiler.sets import SETS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +42,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="sdc-bench-") as tmp:
         # A private cache: voices are made before timing, but no shot may come from a cache.
-        settings = api.BuildSettings(width=w, height=h, fps=args.fps, draft=args.draft, cache_dir=Path(tmp) / "cache")
+        settings = api.BuildSettings(width=w, height=h, fps=args.fps, draft=args.draft, cache_dir=Path(tmp) / "cache",
+                                     jobs=args.jobs)
         compiled = api.compile_file(args.script)
         tracks = api.schedule(compiled.episode, api.synthesize(compiled.episode, settings.cache_dir), settings)
         n = tracks.frame_count
@@ -67,9 +70,9 @@ def _render_fps(episode, tracks, w: int, h: int, args: argparse.Namespace):
     them), and those frames."""
     frames = [_restage(frame_at(episode, tracks, tracks.duration * i / POOL), args) for i in range(POOL)]
     with Renderer(w, h, draft=args.draft, aa=args.aa, cache_set=not args.no_cache) as renderer:
-        renderer.render(frames[0])  # warm up: upload meshes, compile shaders
+        renderer.render_rgba(frames[0])  # warm up: upload meshes, compile shaders
         start = time.perf_counter()
-        pool = [renderer.render(f) for f in frames]
+        pool = [renderer.render_rgba(f) for f in frames]
         return POOL / (time.perf_counter() - start), pool
 
 
@@ -115,6 +118,8 @@ def _args() -> argparse.Namespace:
     p.add_argument("--set", help="draw every frame in this set (e.g. the heaviest: see --sets)")
     p.add_argument("--style", choices=("realistic", "toon"), help="draw every frame in this style")
     p.add_argument("--sets", action="store_true", help="list the sets by triangle count and exit")
+    p.add_argument("--jobs", type=int, default=default_jobs(),
+                   help="worker processes of the end-to-end build (default: one per core, as sdc build)")
     p.add_argument("--no-cache", action="store_true", help="draw every frame in full (no static-view set cache)")
     return p.parse_args()
 

@@ -11,6 +11,7 @@ import numpy as np
 from ..frame import ActorState, FrameState
 from ..ir import Appearance
 from .camera import view_projection
+from .chunks import Chunks, partition
 from .character import build_character
 from .imported import build_imported
 from .context import ProgramCache, create_context, create_set_target, create_targets, read_pixels
@@ -26,6 +27,7 @@ from .text import composite
 AA_MODES = ("none", "fxaa", "msaa")
 DEFAULT_AA = "fxaa"  # measured on 2-core llvmpipe at 1280x720: ~16 ms a frame vs ~31 ms with 4x MSAA
 MAX_LIGHTS = 4
+SOFT_TEXELS = 1.5  # a key light this soft (PCF spread in shadow-map texels) gets the four-tap shadow
 RESHADE_PULL = 2.0  # depth units the set's redraw is pulled toward the camera (polygon offset)
 FILL_MAX = 0.5  # of the frame: a view whose redraw would cover more is not cached (measured: no gain)
 MAX_CASTERS = 8  # characters the set's redraw tests one by one; more share one footprint
@@ -54,6 +56,47 @@ class _GpuMesh:
         vao.render()
 
 
+class _SetView:
+    """The set's triangles one view draws (whole chunks in sight, nearest first: chunks.py),
+    uploaded again only when the view changes. Chunks wholly outside the key light's shadow map
+    come last, to be drawn without the shadow lookup that could only answer "lit"."""
+
+    def __init__(self, ctx: moderngl.Context, mesh: _GpuMesh, chunks: Chunks) -> None:
+        self._ctx, self._mesh, self._chunks = ctx, mesh, chunks
+        self._ibo = ctx.buffer(reserve=max(chunks.indices.nbytes, 12), dynamic=True)
+        self._vaos: dict[int, moderngl.VertexArray] = {}
+        self._key: bytes | None = None
+        self._shadowed = self._unshadowed = 0  # index counts of the two runs
+
+    def look(self, vp: np.ndarray, eye, to_shadow: np.ndarray | None) -> None:
+        """Choose the chunks for the view ``vp`` from ``eye``, split by whether the shadow map
+        (world -> texture ``to_shadow``; None: no map) covers them."""
+        key = vp.tobytes() + np.asarray(eye, "f8").tobytes() + (b"" if to_shadow is None else to_shadow.tobytes())
+        if key == self._key:
+            return
+        shadowed, unshadowed = self._chunks.view_indices(vp, eye, to_shadow)
+        indices = np.concatenate([shadowed.reshape(-1), unshadowed.reshape(-1)])
+        if indices.size:
+            self._ibo.write(indices.tobytes())  # a subset: always fits
+        self._shadowed, self._unshadowed, self._key = shadowed.size, unshadowed.size, key
+
+    def render(self, program: moderngl.Program, unshadowed: moderngl.Program | None = None) -> None:
+        """Draw this view's triangles with ``program``; those the shadow map misses with
+        ``unshadowed`` instead, or not at all when it is None."""
+        if self._shadowed:
+            self._vao(program).render(vertices=self._shadowed)
+        if self._unshadowed and unshadowed is not None:
+            self._vao(unshadowed).render(vertices=self._unshadowed, first=self._shadowed)
+
+    def _vao(self, program: moderngl.Program) -> moderngl.VertexArray:
+        vao = self._vaos.get(program.glo)
+        if vao is None:
+            vao = self._vaos[program.glo] = self._ctx.vertex_array(
+                program, [(self._mesh._vbo, VERTEX_FORMAT, *VERTEX_ATTRIBUTES)], index_buffer=self._ibo,
+                index_element_size=4, skip_errors=True)
+        return vao
+
+
 @dataclass
 class _GpuCharacter:
     """A character look on the GPU plus the proportions its skeleton is posed with."""
@@ -68,7 +111,8 @@ class _GpuCharacter:
 class _GpuSet:
     """A set on the GPU plus its practical lights and interior flag."""
 
-    mesh: _GpuMesh
+    mesh: _GpuMesh  # every triangle, chunk after chunk (the key light's depth pass)
+    view: _SetView  # the triangles the camera sees, nearest chunk first
     scenery: Scenery
     floor: float  # the lowest point of the set: no shadow falls below it
 
@@ -84,6 +128,21 @@ class _Posed:
     def box(self) -> np.ndarray:
         """The posed mesh's world box: (min, max) rows."""
         return caster_box(self.gpu.bones_used, self.gpu.bone_boxes, self.matrices)
+
+
+@dataclass
+class _LitPrograms:
+    """The lit shader's programs for one look: the set, the characters and the set's redraw
+    over its cached image (None where that cannot be done)."""
+
+    scenery: moderngl.Program
+    plain: moderngl.Program  # the set where the shadow map does not reach: no lookup
+    character: moderngl.Program
+    reshade: moderngl.Program | None
+
+    def all(self) -> tuple[moderngl.Program, ...]:
+        """Every program of the look."""
+        return (self.scenery, self.plain, self.character) + ((self.reshade,) if self.reshade is not None else ())
 
 
 @dataclass
@@ -131,12 +190,11 @@ class Renderer:
         """Compile the shaders and allocate the targets on the (current) new context."""
         self._programs = ProgramCache(self._ctx)
         self._targets = create_targets(self._ctx, width, height, self.aa)
-        defines = {"MAX_BONES": MAX_BONES, "MAX_LIGHTS": MAX_LIGHTS}
-        if draft:
-            defines["DRAFT"] = 1
-        fragment = "flat.frag.glsl" if draft else "lit.frag.glsl"
-        self._scenery_program = self._programs.get("lit.vert.glsl", fragment, **defines)
-        self._character_program = self._programs.get("lit.vert.glsl", fragment, CHARACTER=1, **defines)
+        early_z = "GL_ARB_shader_image_load_store" in self._ctx.extensions  # early_fragment_tests
+        # The set's redraw that keeps unshadowed cached pixels needs single samples and early depth.
+        self._can_reshade = self.cache_set and not draft and not self._targets.msaa and early_z
+        self._lit_variants: dict[tuple[bool, bool], _LitPrograms] = {}
+        self._lit = self._lit_programs_for(toon=False, soft=False)
         self._depth_program = self._programs.get("shadow.vert.glsl", "depth.frag.glsl", MAX_BONES=MAX_BONES)
         self._outline_program = self._programs.get("outline.vert.glsl", "flat.frag.glsl", MAX_BONES=MAX_BONES)
         sky_vertices, sky_indices = build_sky()
@@ -152,10 +210,6 @@ class Renderer:
         self._particles: dict[str, moderngl.VertexArray] = {}
         self._shadow = None if draft else self._shadow_targets()
         self._set_image = _SetImage(create_set_target(self._ctx, self._targets)) if self.cache_set else None
-        self._reshade_program = None  # the set's redraw that keeps unshadowed cached pixels (single-sampled)
-        early_z = "GL_ARB_shader_image_load_store" in self._ctx.extensions  # early_fragment_tests
-        if self.cache_set and not draft and not self._targets.msaa and early_z:
-            self._reshade_program = self._programs.get("lit.vert.glsl", fragment, RESHADE=1, MAX_CASTERS=MAX_CASTERS, **defines)
         self._characters: dict[Appearance, _GpuCharacter] = {}
         self._sets: dict[str, _GpuSet] = {}
 
@@ -206,10 +260,12 @@ class Renderer:
         vp = view_projection(frame.camera, self.width / self.height, flip_y=True)
         posed = [self._pose(actor, frame.set.name) for actor in frame.actors]
         toon = frame.set.style == "toon"
+        self._lit = self._lit_programs_for(toon=toon, soft=light.shadow_softness >= SOFT_TEXELS)
         self._ctx.enable(moderngl.DEPTH_TEST)
         self._ctx.depth_func = "<"
         self._set_lighting(light, vp, frame.camera.eye, toon)
         box = self._draw_set_shadow(frame, stage, light)
+        stage.view.look(vp, frame.camera.eye, self._shadow.to_tex if box is not None else None)
         boxes = [a.box() for a in posed] if self._set_image is not None else []
         cached, rect = self._cache_set_image(frame, stage, light, vp, box, boxes)
         self._draw_casters(posed)
@@ -239,16 +295,16 @@ class Renderer:
         scene = self._targets.scene
         self._ctx.copy_framebuffer(scene, self._set_image.fbo)
         scene.use()
-        if rect is not None and self._reshade_program is None:  # multisampled: redraw all of it
+        if rect is not None and not self._can_reshade:  # multisampled: redraw all of it
             scene.clear(0.0, 0.0, 0.0, 1.0, depth=1.0, viewport=rect)
         self._draw_actors(posed, vp, light, toon)
-        if rect is not None and self._reshade_program is None:  # cleared: the full pass's order and pixels
+        if rect is not None and not self._can_reshade:  # cleared: the full pass's order and pixels
             with _scissor(scene, rect):
                 self._draw_scenery(stage)
         elif rect is not None:
             self._reshade_set(stage, boxes, light, rect)
         self._draw_blobs(frame, light, vp)
-        if rect is not None and self._reshade_program is None:
+        if rect is not None and not self._can_reshade:
             with _scissor(scene, rect):
                 self._draw_sky(light, vp, frame.camera.eye)
 
@@ -299,7 +355,9 @@ class Renderer:
         if name not in self._sets:
             scenery = build_scenery(name)
             floor = float(scenery.vertices[:, 1].min()) if len(scenery.vertices) else 0.0
-            self._sets[name] = _GpuSet(_GpuMesh(self._ctx, scenery.vertices, scenery.indices), scenery, floor)
+            chunks = partition(scenery.vertices[:, :3], scenery.indices)
+            mesh = _GpuMesh(self._ctx, scenery.vertices, chunks.indices)
+            self._sets[name] = _GpuSet(mesh, _SetView(self._ctx, mesh, chunks), scenery, floor)
         return self._sets[name]
 
     def _particle_field(self, kind: str) -> moderngl.VertexArray:
@@ -312,11 +370,34 @@ class Renderer:
 
     # --- drawing -----------------------------------------------------------------------
 
+    def _lit_programs_for(self, *, toon: bool, soft: bool) -> _LitPrograms:
+        """The lit programs of a look, compiled on first use. Toon bands and the soft (four-tap)
+        shadow are compiled in, not chosen by a uniform: llvmpipe runs both sides of every branch,
+        so a uniform switch paid for the four taps on every pixel of a sunny frame (measured on
+        bamboo at 720p: 45 ms a frame against 32). A draft has one look: flat.frag, no shadow."""
+        if self.draft:
+            toon = soft = False
+        key = (toon, soft)
+        if key not in self._lit_variants:
+            defines: dict[str, object] = {"MAX_BONES": MAX_BONES, "MAX_LIGHTS": MAX_LIGHTS, "SHADOW_SIZE": SHADOW_SIZE}
+            if self.draft:
+                defines["DRAFT"] = 1
+            if toon:
+                defines["TOON"] = 1
+            if soft:
+                defines["SOFT_SHADOW"] = 1
+            fragment = "flat.frag.glsl" if self.draft else "lit.frag.glsl"
+            get = self._programs.get
+            reshade = get("lit.vert.glsl", fragment, RESHADE=1, MAX_CASTERS=MAX_CASTERS, **defines) if self._can_reshade else None
+            plain = get("lit.vert.glsl", fragment, NO_SHADOW=1, **defines) if not self.draft else None
+            scenery = get("lit.vert.glsl", fragment, **defines)
+            self._lit_variants[key] = _LitPrograms(
+                scenery, plain or scenery, get("lit.vert.glsl", fragment, CHARACTER=1, **defines), reshade)
+        return self._lit_variants[key]
+
     def _lit_programs(self) -> tuple[moderngl.Program, ...]:
-        """The scenery and character variants of the lit shader (and the set's redraw)."""
-        if self._reshade_program is not None:
-            return self._scenery_program, self._character_program, self._reshade_program
-        return self._scenery_program, self._character_program
+        """The scenery and character variants of this frame's lit shader (and the set's redraw)."""
+        return self._lit.all()
 
     def _uniform(self, name: str, value) -> None:
         """Set a uniform on every lit program whose variant uses it."""
@@ -452,9 +533,9 @@ class Renderer:
     def _reshade(self, boxes: list[np.ndarray], light: Lighting) -> moderngl.Program:
         """The program that redraws the set over its cached image, told where the characters
         ``boxes`` sit in the shadow map (the plain lit program where there is no such variant)."""
-        prog = self._reshade_program
+        prog = self._lit.reshade
         if prog is None:
-            return self._scenery_program
+            return self._lit.scenery
         if len(boxes) > MAX_CASTERS:
             boxes = [np.stack([np.min(boxes, axis=0)[0], np.max(boxes, axis=0)[1]])]
         pad = (light.shadow_softness + 2.0) / SHADOW_SIZE  # the PCF taps' spread, the bilinear texel
@@ -474,8 +555,8 @@ class Renderer:
         if self._shadow is not None:
             self._shadow.texture.use(0)
         for actor in posed:
-            self._character_program["u_bones"].write(actor.bones)
-            actor.gpu.mesh.render(self._character_program)
+            self._lit.character["u_bones"].write(actor.bones)
+            actor.gpu.mesh.render(self._lit.character)
         if toon and not self.draft:
             self._draw_outlines(posed, vp, light)
 
@@ -493,15 +574,19 @@ class Renderer:
             actor.gpu.mesh.render(prog)
         self._ctx.cull_face = "back"
 
-    def _draw_scenery(self, stage: _GpuSet, program: moderngl.Program | None = None) -> None:
-        """The set (with ``program``, by default the lit one): static, every vertex on bone 0."""
-        program = program or self._scenery_program
+    def _draw_scenery(self, stage: _GpuSet, reshade: moderngl.Program | None = None) -> None:
+        """The set, static, every vertex on bone 0: lit, and without shadow lookups where the map
+        does not reach; or with ``reshade`` only where it does (over the cached set, the rest of
+        which is already right)."""
+        program, unshadowed = (reshade, None) if reshade is not None else (self._lit.scenery, self._lit.plain)
         self._ctx.enable(moderngl.CULL_FACE)
         self._ctx.front_face = "cw"
         if self._shadow is not None:
             self._shadow.texture.use(0)
-        program["u_bones"].write(_IDENTITY_BONES.tobytes())
-        stage.mesh.render(program)
+        for prog in (program, unshadowed):
+            if prog is not None:
+                prog["u_bones"].write(_IDENTITY_BONES.tobytes())
+        stage.view.render(program, unshadowed)
 
     def _draw_blobs(self, frame: FrameState, light: Lighting, vp: np.ndarray) -> None:
         """A soft contact shadow under each actor, nudged away from the key light, multiplied in;

@@ -272,13 +272,35 @@ def _rotation(axis: np.ndarray, angle: float) -> np.ndarray:
 
 
 def forward_kinematics(p: Proportions, local: dict[str, np.ndarray]) -> np.ndarray:
-    """Character-space matrices (n_bones, 4, 4) mapping bone-local rest offsets to posed space."""
-    mats = np.empty((len(BONES), 4, 4))
-    for i, (name, parent) in enumerate(BONES):
-        joint = p.joints[name]
-        base = np.eye(4) if parent is None else mats[BONE_INDEX[parent]] @ translate(*(joint - p.joints[parent]))
-        mats[i] = base @ local.get(name, np.eye(4))
+    """Character-space matrices (n_bones, 4, 4) mapping bone-local rest offsets to posed space:
+    each bone is its parent's matrix, then its joint's offset from the parent's, then its pose.
+    Batched one depth of the hierarchy at a time (a dozen matrix products, not one a bone)."""
+    joints = np.array([p.joints[name] for name, _ in BONES], float)
+    steps = np.tile(np.eye(4), (len(BONES), 1, 1))
+    steps[_CHILDREN, :3, 3] = joints[_CHILDREN] - joints[_PARENTS]
+    steps = steps @ np.stack([local.get(name, _EYE) for name, _ in BONES])
+    mats = steps.copy()
+    for bones, parents in _LEVELS:
+        mats[bones] = mats[parents] @ steps[bones]
     return mats
+
+
+def _levels() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """(bones, their parents) for each depth below the roots, top down."""
+    depth: dict[str, int] = {}
+    for name, parent in BONES:
+        depth[name] = 0 if parent is None else depth[parent] + 1
+    out = []
+    for d in range(1, max(depth.values()) + 1):
+        at = [(BONE_INDEX[n], BONE_INDEX[parent]) for n, parent in BONES if depth[n] == d]
+        out.append((np.array([a for a, _ in at]), np.array([b for _, b in at])))
+    return tuple(out)
+
+
+_EYE = np.eye(4)
+_LEVELS = _levels()
+_CHILDREN = np.concatenate([bones for bones, _ in _LEVELS])
+_PARENTS = np.concatenate([parents for _, parents in _LEVELS])
 
 
 def pose_matrices(
