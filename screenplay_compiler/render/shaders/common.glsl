@@ -12,13 +12,16 @@ vec3 to_srgb(vec3 c) {
     return mix(lo, hi, step(vec3(0.0031308), c));
 }
 
-vec3 to_srgb_fast(vec3 c) {
-    // Per-pixel sRGB encode without pow: three square roots fitted to the curve (Taylor's fit)
-    // above the linear toe; within 0.26/255 of to_srgb on [0, 1]. llvmpipe runs sqrt natively
-    // but pow as log2 + exp2.
-    vec3 s1 = sqrt(c);
-    vec3 s2 = sqrt(s1);
-    vec3 s3 = sqrt(s2);
-    vec3 fit = 0.662002687 * s1 + 0.684122060 * s2 - 0.323583601 * s3 - 0.0225411470 * c;
-    return clamp(mix(c * 12.92, fit, step(vec3(0.0031308), c)), 0.0, 1.0);
+const float DISPLAY_P1 = -0.091676;
+const float DISPLAY_P2 = 4.741394;
+const float DISPLAY_Q1 = -0.481685;
+const float DISPLAY_Q2 = 4.76303;
+
+vec3 display(vec3 c) {
+    // to_srgb(tonemap(c)) per pixel in one rational function of sqrt(c), fitted (minimax, by
+    // tests/test_tone.py's reference) within 0.9/255 over every c >= 0: one square root and a
+    // division, where the two curves cost a division, three square roots and a select. llvmpipe
+    // pays for every fragment instruction.
+    vec3 q = sqrt(max(c, 0.0));
+    return clamp(q * (DISPLAY_P1 + DISPLAY_P2 * q) / (1.0 + q * (DISPLAY_Q1 + DISPLAY_Q2 * q)), 0.0, 1.0);
 }

@@ -94,5 +94,5 @@ void main() {
 #else
     color = v_rest + v_key * shadow;
 #endif
-    f_color = vec4(to_srgb_fast(tonemap(color)), 1.0);
+    f_color = vec4(display(color), 1.0);
 }
