@@ -21,7 +21,7 @@ from .particles import PRECIPITATION, field
 from .scenery import Scenery, build_scenery, build_sky, seat_height
 from .shadows import (SHADOW_SIZE, bone_corners, caster_box, caster_footprints, fit_box, light_clip, shadow_reach,
                       to_texture)
-from .skeleton import MAX_BONES, Proportions, pose_matrices
+from .skeleton import BONE_INDEX, MAX_BONES, Proportions, pose_matrices
 from .text import composite
 
 AA_MODES = ("none", "fxaa", "msaa")
@@ -33,18 +33,27 @@ FILL_MAX = 0.5  # of the frame: a view whose redraw would cover more is not cach
 MAX_CASTERS = 8  # characters the set's redraw tests one by one; more share one footprint
 OUTLINE_PX = 1.5  # toon ink line width at 720p, scaled with the frame height
 INK = (0.16, 0.12, 0.14)  # toon outlines: the surface colour darkened and warmed toward ink
+# Eyes, lids, brows, lips and mouth sit inside the head's outline from any light: the depth pass
+# leaves them out (a quarter of a character's triangles; their shadows are smaller than a texel).
+FACE_DETAIL = [BONE_INDEX[b] for b in ("mouth", "lip_u", "lip_d", "eye_l", "eye_r", "lid_l", "lid_r",
+                                       "brow_l", "brow_r", "corner_l", "corner_r")]
+VERTEX_BONE = 11  # the bone index's column in VERTEX_FORMAT
 _IDENTITY_BONES = np.tile(np.eye(4, dtype="f4").T, (MAX_BONES, 1, 1))
 
 
 class _GpuMesh:
     """A mesh uploaded once; a vertex array per program that draws it, made on first use."""
 
-    def __init__(self, ctx: moderngl.Context, vertices: np.ndarray, indices: np.ndarray) -> None:
+    def __init__(self, ctx: moderngl.Context, vertices: np.ndarray | moderngl.Buffer, indices: np.ndarray) -> None:
         self._ctx = ctx
-        self._vbo = ctx.buffer(vertices.astype("f4").tobytes())
+        self._vbo = vertices if isinstance(vertices, moderngl.Buffer) else ctx.buffer(vertices.astype("f4").tobytes())
         self._ibo = ctx.buffer(indices.astype("u4").tobytes())
         self.triangles = len(indices)
         self._vaos: dict[int, moderngl.VertexArray] = {}
+
+    def part(self, indices: np.ndarray) -> _GpuMesh:
+        """Some of this mesh's triangles, drawn from the same vertices."""
+        return _GpuMesh(self._ctx, self._vbo, indices)
 
     def render(self, program: moderngl.Program) -> None:
         """Draw the mesh with ``program`` (attributes it does not read are skipped)."""
@@ -102,6 +111,7 @@ class _GpuCharacter:
     """A character look on the GPU plus the proportions its skeleton is posed with."""
 
     mesh: _GpuMesh
+    caster: _GpuMesh  # what the key light's depth pass draws: the mesh less the face's small parts
     proportions: Proportions
     bones_used: np.ndarray  # the bones that move vertices, and the box each one moves (bone space)
     bone_boxes: np.ndarray
@@ -347,7 +357,9 @@ class Renderer:
             build = build_character if appearance.model is None else build_imported  # model: an imported mesh
             vertices, indices, props = build(appearance)
             mesh = _GpuMesh(self._ctx, vertices, indices)
-            self._characters[appearance] = _GpuCharacter(mesh, props, *bone_corners(vertices))
+            bone = np.rint(vertices[indices[:, 0], VERTEX_BONE]).astype(int)
+            caster = mesh if appearance.model is not None else mesh.part(indices[~np.isin(bone, FACE_DETAIL)])
+            self._characters[appearance] = _GpuCharacter(mesh, caster, props, *bone_corners(vertices))
         return self._characters[appearance]
 
     def _set(self, name: str) -> _GpuSet:
@@ -489,7 +501,7 @@ class Renderer:
         with _depth_pass(self._ctx):
             for actor in posed:
                 prog["u_bones"].write(actor.bones)
-                actor.gpu.mesh.render(prog)
+                actor.gpu.caster.render(prog)
 
     def _cache_set_image(self, frame: FrameState, stage: _GpuSet, light: Lighting, vp: np.ndarray, box,
                          boxes: list[np.ndarray]) -> tuple[bool, tuple[int, int, int, int] | None]:
