@@ -94,3 +94,30 @@ def test_chunks_the_shadow_map_misses_draw_the_same_without_lookups(name, time, 
         view = split._sets[name].view
         assert view._unshadowed > 0 and view._shadowed > 0  # both kinds in view
     assert np.array_equal(a, b)
+
+
+def test_only_chunks_a_footprint_can_shadow_are_redrawn_over_the_cached_set():
+    from screenplay_compiler.frame import ActorState, Pose
+    from screenplay_compiler.render.shadows import caster_footprints
+
+    from .test_render import appearance
+
+    camera = CameraState(eye=(0.0, 1.7, 6.0), target=(0.0, 1.2, 0.0), fov_deg=50.0)
+    frame = FrameState(SetState("bridge", "day"), camera, (ActorState("Ann", appearance(), 0.0, 0.0, 0.0, Pose()),))
+    with Renderer(W, H) as renderer:
+        renderer.render(frame)
+        view = renderer._sets["bridge"].view
+        chunks, to_tex = view._chunks, renderer._shadow.to_tex
+        posed = renderer._pose(frame.actors[0], "bridge")
+        rects, depths = caster_footprints([posed.box()], to_tex, 0.004)
+        under = chunks.under(view._chunks_shadowed, to_tex, rects, depths)
+    assert 0 < len(under) < len(view._chunks_shadowed)
+    assert set(under) <= set(view._chunks_shadowed)
+    # a chunk left out lies wholly beside every footprint, or nearer the light than the caster
+    for c in set(view._chunks_shadowed) - set(under):
+        corners = np.array([[x, y, z, 1.0] for x in (chunks.lo[c, 0], chunks.hi[c, 0])
+                            for y in (chunks.lo[c, 1], chunks.hi[c, 1]) for z in (chunks.lo[c, 2], chunks.hi[c, 2])])
+        tex = corners @ to_tex.T
+        beside = (tex[:, 0].max() < rects[0, 0] or tex[:, 0].min() > rects[0, 2]
+                  or tex[:, 1].max() < rects[0, 1] or tex[:, 1].min() > rects[0, 3])
+        assert beside or tex[:, 2].max() <= depths[0]

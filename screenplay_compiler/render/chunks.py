@@ -33,13 +33,31 @@ class Chunks:
         nearest chunk first (equal distances keep build order): those of chunks the shadow map
         (world -> texture ``to_shadow``) may cover, and those of chunks wholly outside it (none
         without a map)."""
+        shadowed, unshadowed = self.view_chunks(vp, eye, to_shadow)
+        return self.run(shadowed), self.run(unshadowed)
+
+    def view_chunks(self, vp: np.ndarray, eye, to_shadow: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``view_indices``'s two lists as chunk numbers."""
         order = visible_chunks(self.lo, self.hi, vp, eye)
         outside = np.zeros(len(order), bool)
         if to_shadow is not None and len(order):
             outside = outside_map(self.lo[order] - LOOKUP_REACH, self.hi[order] + LOOKUP_REACH, to_shadow)
-        return self._run(order[~outside]), self._run(order[outside])
+        return order[~outside], order[outside]
 
-    def _run(self, order: np.ndarray) -> np.ndarray:
+    def under(self, chunks: np.ndarray, to_shadow: np.ndarray, rects: np.ndarray, depths: np.ndarray) -> np.ndarray:
+        """Those of ``chunks`` (in their order) with a point that can fall in one of the shadow-map
+        footprints ``rects`` (u0, v0, u1, v1) farther from the light than that footprint's depth:
+        the only chunks a caster there can shadow."""
+        if len(chunks) == 0 or len(rects) == 0:
+            return chunks[:0]
+        tex = _corners(self.lo[chunks] - LOOKUP_REACH, self.hi[chunks] + LOOKUP_REACH) @ to_shadow.T
+        lo, hi = tex[..., :3].min(axis=1), tex[..., :3].max(axis=1)  # (chunks, 3): the hull's box
+        hit = ((lo[:, None, 0] <= rects[None, :, 2]) & (hi[:, None, 0] >= rects[None, :, 0])
+               & (lo[:, None, 1] <= rects[None, :, 3]) & (hi[:, None, 1] >= rects[None, :, 1])
+               & (hi[:, None, 2] > depths[None, :]))
+        return chunks[hit.any(axis=1)]
+
+    def run(self, order: np.ndarray) -> np.ndarray:
         """The triangles of chunks ``order``, one after the other."""
         if len(order) == 0:
             return self.indices[:0]

@@ -73,9 +73,12 @@ class _SetView:
     def __init__(self, ctx: moderngl.Context, mesh: _GpuMesh, chunks: Chunks) -> None:
         self._ctx, self._mesh, self._chunks = ctx, mesh, chunks
         self._ibo = ctx.buffer(reserve=max(chunks.indices.nbytes, 12), dynamic=True)
-        self._vaos: dict[int, moderngl.VertexArray] = {}
+        self._under = ctx.buffer(reserve=max(chunks.indices.nbytes, 12), dynamic=True)  # render_under's chunks
+        self._vaos: dict[tuple[int, int], moderngl.VertexArray] = {}
         self._key: bytes | None = None
         self._shadowed = self._unshadowed = 0  # index counts of the two runs
+        self._chunks_shadowed = np.zeros(0, np.int64)
+        self._to_shadow: np.ndarray | None = None
 
     def look(self, vp: np.ndarray, eye, to_shadow: np.ndarray | None) -> None:
         """Choose the chunks for the view ``vp`` from ``eye``, split by whether the shadow map
@@ -83,11 +86,12 @@ class _SetView:
         key = vp.tobytes() + np.asarray(eye, "f8").tobytes() + (b"" if to_shadow is None else to_shadow.tobytes())
         if key == self._key:
             return
-        shadowed, unshadowed = self._chunks.view_indices(vp, eye, to_shadow)
+        self._chunks_shadowed, unshadowed = self._chunks.view_chunks(vp, eye, to_shadow)
+        shadowed, unshadowed = self._chunks.run(self._chunks_shadowed), self._chunks.run(unshadowed)
         indices = np.concatenate([shadowed.reshape(-1), unshadowed.reshape(-1)])
         if indices.size:
             self._ibo.write(indices.tobytes())  # a subset: always fits
-        self._shadowed, self._unshadowed, self._key = shadowed.size, unshadowed.size, key
+        self._shadowed, self._unshadowed, self._key, self._to_shadow = shadowed.size, unshadowed.size, key, to_shadow
 
     def render(self, program: moderngl.Program, unshadowed: moderngl.Program | None = None) -> None:
         """Draw this view's triangles with ``program``; those the shadow map misses with
@@ -97,11 +101,20 @@ class _SetView:
         if self._unshadowed and unshadowed is not None:
             self._vao(unshadowed).render(vertices=self._unshadowed, first=self._shadowed)
 
-    def _vao(self, program: moderngl.Program) -> moderngl.VertexArray:
-        vao = self._vaos.get(program.glo)
+    def render_under(self, program: moderngl.Program, rects: np.ndarray, depths: np.ndarray) -> None:
+        """Draw, with ``program``, only the chunks in view that a caster with shadow-map
+        footprints ``rects`` and nearest ``depths`` can shadow (``Chunks.under``)."""
+        indices = self._chunks.run(self._chunks.under(self._chunks_shadowed, self._to_shadow, rects, depths))
+        if indices.size:
+            self._under.write(indices.tobytes())
+            self._vao(program, self._under).render(vertices=indices.size)
+
+    def _vao(self, program: moderngl.Program, ibo: moderngl.Buffer | None = None) -> moderngl.VertexArray:
+        ibo = ibo or self._ibo
+        vao = self._vaos.get((program.glo, ibo.glo))
         if vao is None:
-            vao = self._vaos[program.glo] = self._ctx.vertex_array(
-                program, [(self._mesh._vbo, VERTEX_FORMAT, *VERTEX_ATTRIBUTES)], index_buffer=self._ibo,
+            vao = self._vaos[(program.glo, ibo.glo)] = self._ctx.vertex_array(
+                program, [(self._mesh._vbo, VERTEX_FORMAT, *VERTEX_ATTRIBUTES)], index_buffer=ibo,
                 index_element_size=4, skip_errors=True)
         return vao
 
@@ -325,7 +338,7 @@ class Renderer:
         scene = self._targets.scene
         with _scissor(scene, rect):
             self._ctx.polygon_offset = 0.0, -RESHADE_PULL
-            self._draw_scenery(stage, self._reshade(boxes, light))
+            self._draw_scenery(stage, *self._reshade(boxes, light))
             self._ctx.polygon_offset = 0.0, 0.0
 
     def triangle_counts(self, frame: FrameState) -> dict[str, int]:
@@ -542,12 +555,10 @@ class Renderer:
         points = shadow_reach(boxes, light.sun_dir, stage.floor - 0.1, sh.to_tex, sh.set_depth_cpu)
         return screen_rect(points, vp, self.width, self.height)
 
-    def _reshade(self, boxes: list[np.ndarray], light: Lighting) -> moderngl.Program:
+    def _reshade(self, boxes: list[np.ndarray], light: Lighting) -> tuple[moderngl.Program, np.ndarray, np.ndarray]:
         """The program that redraws the set over its cached image, told where the characters
-        ``boxes`` sit in the shadow map (the plain lit program where there is no such variant)."""
+        ``boxes`` sit in the shadow map, and those places: uv rectangles and nearest depths."""
         prog = self._lit.reshade
-        if prog is None:
-            return self._lit.scenery
         if len(boxes) > MAX_CASTERS:
             boxes = [np.stack([np.min(boxes, axis=0)[0], np.max(boxes, axis=0)[1]])]
         pad = (light.shadow_softness + 2.0) / SHADOW_SIZE  # the PCF taps' spread, the bilinear texel
@@ -558,7 +569,7 @@ class Renderer:
         prog["u_caster_count"].value = len(boxes)
         prog["u_caster_uv"].write(uv.tobytes())
         prog["u_caster_depth"].write(near.tobytes())
-        return prog
+        return prog, rects, depths
 
     def _draw_actors(self, posed: list[_Posed], vp: np.ndarray, light: Lighting, toon: bool) -> None:
         """The characters, and in toon style their ink outlines."""
@@ -586,19 +597,22 @@ class Renderer:
             actor.gpu.mesh.render(prog)
         self._ctx.cull_face = "back"
 
-    def _draw_scenery(self, stage: _GpuSet, reshade: moderngl.Program | None = None) -> None:
+    def _draw_scenery(self, stage: _GpuSet, reshade: moderngl.Program | None = None,
+                      rects: np.ndarray | None = None, depths: np.ndarray | None = None) -> None:
         """The set, static, every vertex on bone 0: lit, and without shadow lookups where the map
-        does not reach; or with ``reshade`` only where it does (over the cached set, the rest of
-        which is already right)."""
-        program, unshadowed = (reshade, None) if reshade is not None else (self._lit.scenery, self._lit.plain)
+        does not reach; or with ``reshade`` only the chunks casters at shadow-map footprints
+        ``rects`` (nearest ``depths``) can shadow (over the cached set, the rest of which is right)."""
         self._ctx.enable(moderngl.CULL_FACE)
         self._ctx.front_face = "cw"
         if self._shadow is not None:
             self._shadow.texture.use(0)
-        for prog in (program, unshadowed):
-            if prog is not None:
-                prog["u_bones"].write(_IDENTITY_BONES.tobytes())
-        stage.view.render(program, unshadowed)
+        if reshade is not None:
+            reshade["u_bones"].write(_IDENTITY_BONES.tobytes())
+            stage.view.render_under(reshade, rects, depths)
+            return
+        for prog in (self._lit.scenery, self._lit.plain):
+            prog["u_bones"].write(_IDENTITY_BONES.tobytes())
+        stage.view.render(self._lit.scenery, self._lit.plain)
 
     def _draw_blobs(self, frame: FrameState, light: Lighting, vp: np.ndarray) -> None:
         """A soft contact shadow under each actor, nudged away from the key light, multiplied in;
