@@ -140,14 +140,15 @@ def dialogue(episode: ir.Episode, tracks: "Tracks", audio: Mapping[str, LineAudi
 
 
 def footstep_times(clip) -> list[float]:
-    """When the feet land during a walk clip: as the gait puts each heel down (a quarter
+    """When the feet land during a walk (or run) clip: as the gait puts each heel down (a quarter
     stride in, then every half stride), so steps match the animation."""
-    from .tracks import STRIDE
+    from .tracks import RUN_STRIDE, STRIDE
 
+    stride = RUN_STRIDE if clip.kind == "run" else STRIDE
     if clip.distance <= 0 or clip.end <= clip.start:
         return []
-    steps = int((clip.distance / STRIDE - 0.25) / 0.5 + 1e-9) + 1
-    return [clip.start + (STRIDE * (0.25 + 0.5 * k) / clip.distance) * (clip.end - clip.start) for k in range(steps)]
+    steps = int((clip.distance / stride - 0.25) / 0.5 + 1e-9) + 1
+    return [clip.start + (stride * (0.25 + 0.5 * k) / clip.distance) * (clip.end - clip.start) for k in range(steps)]
 
 
 def footsteps(tracks: "Tracks", n: int, out: np.ndarray | None = None) -> np.ndarray:
@@ -163,6 +164,31 @@ def footsteps(tracks: "Tracks", n: int, out: np.ndarray | None = None) -> np.nda
             for i, t in enumerate(t for c in walks for t in footstep_times(c)):
                 step = footstep(surface, i + len(actor.name)) * db_to_gain(FOOTSTEP_DBFS - 3.0 * (i % 2))
                 _add_stereo(out, np.outer(step, pan_gains(0.0)), int(round(t * MIX_RATE)))
+    return out
+
+
+# Peak level of each Foley sound (dBFS, before mastering), set against the footsteps: a clap or a
+# body hitting the floor is louder than a step, cloth and small objects are quieter.
+FOLEY_DBFS = {"clap": -14.0, "scuff": -31.0, "land": -19.0, "body_fall": -17.0, "knee": -23.0, "cloth": -33.0,
+              "settle": -29.0, "creak": -31.0, "slap": -23.0, "tap_cup": -26.0, "tap_box": -25.0, "whoosh": -31.0,
+              "step": FOOTSTEP_DBFS}
+
+
+def foley(tracks: "Tracks", n: int, out: np.ndarray | None = None) -> np.ndarray:
+    """The body's sounds for every action (claps, jumps, falls, kneeling, sitting, pushes, hugs,
+    objects, dance and run steps) on the scene's surface, centred like the footsteps (stereo
+    float32; added into ``out`` in place when given)."""
+    from .foley import actor_hits
+    from .sfx import SURFACE_FOR_SET, foley as sound, footstep
+
+    out = np.zeros((n, 2), np.float32) if out is None else out
+    for scene in tracks.scenes:
+        surface = SURFACE_FOR_SET.get(scene.set, "stone")
+        for actor in scene.actors:
+            for i, h in enumerate(actor_hits(scene.set, actor)):
+                x = footstep(surface, i + len(actor.name)) if h.sound == "step" else sound(h.sound, surface, i + len(actor.name))
+                x = x * db_to_gain(FOLEY_DBFS[h.sound] + h.gain_db)
+                _add_stereo(out, np.outer(x, pan_gains(0.0)), int(round(h.t * MIX_RATE)))
     return out
 
 
@@ -205,6 +231,7 @@ def mix_episode(episode: ir.Episode, tracks: "Tracks", audio: Mapping[str, LineA
                            ambience.ducker(control, ambience.AMBIENCE_DUCK_DB))
     effects(tracks, base_dir, n, out=total)
     footsteps(tracks, n, out=total)
+    foley(tracks, n, out=total)
     master(total, MIX_RATE, ceiling_dbtp=CEILING_DBFS - CODEC_HEADROOM_DB, out=total)
     return np.clip(total, -1.0, 1.0, out=total)
 

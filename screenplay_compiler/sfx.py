@@ -164,6 +164,142 @@ def footsteps(rng, surface: str = "stone"):
     return out
 
 
+# ------------------------------------------------------------------- foley
+
+FOLEY_SOUNDS = ("clap", "scuff", "land", "body_fall", "knee", "cloth", "settle", "creak", "slap", "tap_cup", "tap_box",
+                "whoosh")
+
+
+def foley(sound: str, surface: str, index: int) -> np.ndarray:
+    """One Foley sound of the body (see :data:`FOLEY_SOUNDS`) on ``surface``, peak 1 (eight seeded
+    variants, so repeated claps or thuds are never the same samples twice in a row)."""
+    return _foley(sound, surface, index % 8).copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _foley(sound: str, surface: str, variant: int) -> np.ndarray:
+    """A cached Foley sound, peak-normalised; it starts on its transient (sample 0 is the contact)."""
+    rng = dsp.seeded_rng("foley", sound, surface, str(variant))
+    out = _FOLEY[sound](rng, surface, variant)
+    out *= dsp.fade(len(out), int(0.02 * RATE), rising=False)
+    return (out / (np.abs(out).max() + 1e-12)).astype(np.float32)
+
+
+def _burst(seconds: float, rng: np.random.Generator, low: float, high: float, tau: float) -> np.ndarray:
+    """Band-limited noise that starts at full level and decays with time constant ``tau``."""
+    return dsp.bandpass(_noise(seconds, rng), low, high, RATE) * _decay(seconds, tau)
+
+
+def _rustle(seconds: float, rng: np.random.Generator) -> np.ndarray:
+    """Cloth moving: bright noise in a dozen small uneven swells that rise and die away."""
+    grain = 0.3 + 0.7 * _slow_random(seconds, rng, 25.0) ** 2
+    swell = np.sin(np.pi * np.minimum(1.0, _t(seconds) / seconds)) ** 0.7
+    attack = np.minimum(1.0, _t(seconds) / 0.004)  # a soft edge, not a click
+    return dsp.bandpass(_noise(seconds, rng), 900, 6000, RATE) * grain * swell * np.maximum(attack, swell)
+
+
+def _ground(seconds: float, rng: np.random.Generator, surface: str, pitch: float = 1.0) -> np.ndarray:
+    """What the floor adds to a blow: wood booms, stone cracks gritty, grass only muffles."""
+    if surface == "wood":
+        return _modes(seconds, [(105 * pitch, 0.09, 1.0), (240 * pitch, 0.05, 0.6), (470 * pitch, 0.03, 0.3)], rng)
+    if surface == "grass":
+        return _burst(seconds, rng, 300, 2500, 0.03) * 0.6
+    return _burst(seconds, rng, 600, 6000, 0.01) * 1.2 + _modes(seconds, [(85 * pitch, 0.04, 0.5)], rng)
+
+
+def _thump(seconds: float, rng: np.random.Generator, freqs: tuple[float, ...], tau: float) -> np.ndarray:
+    """A soft, heavy body hitting something: low damped modes and a dull knock of noise."""
+    modes = [(f * rng.uniform(0.95, 1.05), tau / (1 + i), 1.0 / (1 + i)) for i, f in enumerate(freqs)]
+    return _modes(seconds, modes, rng) + dsp.lowpass(_noise(seconds, rng), 900, RATE) * _decay(seconds, 0.012) * 0.8
+
+
+def _clap(rng, surface, variant):
+    """Two palms meeting: a sharp band of noise through the cupped hands' resonance."""
+    body = _burst(0.15, rng, 700, 5000, rng.uniform(0.005, 0.008))
+    cup = dsp.resonator(body, rng.uniform(900, 1500), 4.0, RATE)
+    return body + 1.5 * cup
+
+
+def _scuff(rng, surface, variant):
+    """A shoe pushing off: a short gritty slide on the ground."""
+    s = 0.18
+    slide = _burst(s, rng, 400, 5000 if surface != "grass" else 2500, 0.045) * np.minimum(1.0, _t(s) / 0.008)
+    return slide + 0.3 * _ground(s, rng, surface, 1.3)
+
+
+def _land(rng, surface, variant):
+    """Both feet landing from a jump: two heels a few milliseconds apart and the body's weight."""
+    out = _thump(0.5, rng, (70, 130), 0.08) + 0.8 * _ground(0.5, rng, surface)
+    _place(out, footstep(surface, variant).astype(np.float64), 0.0, 0.8)
+    _place(out, footstep(surface, variant + 1).astype(np.float64), rng.uniform(0.012, 0.03), 0.7)
+    return out
+
+
+def _body_fall(rng, surface, variant):
+    """A body hitting the ground: a deep thud, the floor's answer, a limb a beat later and cloth."""
+    out = _thump(0.9, rng, (48, 82, 130), 0.2) * 1.4 + _ground(0.9, rng, surface, 0.8)
+    _place(out, _thump(0.3, rng, (95, 170), 0.06) * 0.45 + 0.3 * _ground(0.3, rng, surface), rng.uniform(0.07, 0.11))
+    _place(out, _rustle(0.5, rng) * 0.35, 0.01)
+    return out
+
+
+def _knee(rng, surface, variant):
+    """A knee meeting the floor: a short knock of bone through cloth."""
+    out = _thump(0.35, rng, (110, 220), 0.04) + 0.6 * _ground(0.35, rng, surface, 1.2)
+    _place(out, _rustle(0.3, rng) * 0.3, 0.0)
+    return out
+
+
+def _cloth(rng, surface, variant):
+    """Clothes shifting as the body moves."""
+    return _rustle(rng.uniform(0.3, 0.45), rng)
+
+
+def _settle(rng, surface, variant):
+    """Sitting down: the weight settling (a soft low bump) under rustling clothes."""
+    out = _thump(0.4, rng, (75, 140), 0.05) * 0.6
+    _place(out, _rustle(0.35, rng) * 0.8, 0.0)
+    return out
+
+
+def _creak(rng, surface, variant):
+    """A chair taking the weight: a short stick-slip creak through a small wooden body."""
+    s = 0.3
+    rate = 90 + 90 * _slow_random(s, rng, 8.0)
+    pulses = np.diff(np.floor(np.cumsum(rate) / RATE), prepend=0.0) * rng.uniform(0.5, 1.0, int(s * RATE))
+    body = sum(dsp.resonator(pulses, f * rng.uniform(0.95, 1.05), 18.0, RATE) * a for f, a in ((780, 1.0), (1650, 0.5), (2900, 0.3)))
+    return body * np.sin(np.pi * _t(s) / s) ** 0.5
+
+
+def _slap(rng, surface, variant):
+    """A hand striking someone's chest: a flat slap muffled by cloth."""
+    out = _burst(0.25, rng, 300, 3500, 0.012) + _thump(0.25, rng, (140,), 0.03) * 0.5
+    _place(out, _rustle(0.2, rng) * 0.3, 0.005)
+    return out
+
+
+def _tap_cup(rng, surface, variant):
+    """A cup set on (or lifted off) a table: a ceramic clink."""
+    out = _modes(0.4, [(2650, 0.06, 1.0), (4900, 0.035, 0.5), (7300, 0.02, 0.25)], rng)
+    return out + _burst(0.4, rng, 2000, 8000, 0.002) * 0.6
+
+
+def _tap_box(rng, surface, variant):
+    """A small object set down (or picked up): a dull, hollow tock."""
+    return _modes(0.3, [(330, 0.03, 1.0), (760, 0.02, 0.5), (1500, 0.012, 0.3)], rng) + _burst(0.3, rng, 500, 4000, 0.003) * 0.5
+
+
+def _cloth_whoosh(rng, surface, variant):
+    """Squaring up: sleeves cutting the air, a quick rising swish."""
+    s = 0.35
+    out = _swept(s, rng, lambda tt: 700 * 2 ** (2.0 * np.clip(tt / s, 0, 1)), 1.0)
+    return out * np.sin(np.pi * _t(s) / s) ** 2 * np.minimum(1.0, _t(s) / 0.004)
+
+
+_FOLEY = {"clap": _clap, "scuff": _scuff, "land": _land, "body_fall": _body_fall, "knee": _knee, "cloth": _cloth,
+          "settle": _settle, "creak": _creak, "slap": _slap, "tap_cup": _tap_cup, "tap_box": _tap_box, "whoosh": _cloth_whoosh}
+
+
 def thunder(rng):
     """A crack, then a long rolling rumble."""
     s = 6.0
