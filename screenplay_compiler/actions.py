@@ -30,6 +30,10 @@ if TYPE_CHECKING:  # numpy loads only when a motion is built: `sdc check` stays 
     from .motion import Motion
 
 MOTION_FPS = 30.0
+WALK_SPEED = 1.25  # metres per second
+RUN_SPEED = 3.0  # metres per second
+TURN_TIME = 0.45  # seconds to turn towards where a walk goes
+TYPICAL_WALK = 2.6  # metres: what coverage expects a walk to cover before blocking places it
 LEGS = frozenset({"body", "pelvis", "thigh_l", "thigh_r", "shin_l", "shin_r", "foot_l", "foot_r", "root.offset"})
 STANDING = frozenset({"bow", "hands_on_hips"})  # upper-body motions that read only on someone standing
 Target = Literal["none", "optional", "required"]
@@ -79,6 +83,7 @@ class ActionSpec:
     face: tuple[tuple[str, float], ...] = ()  # expression offsets (Pose field, amount) at full weight
     prop: str = ""  # a prop drawn in the right hand ("phone"; "object": what was picked up)
     procedural: bool = False  # driven by the rig's own fields (gait, sit, wave, nod, turn, look)
+    contact: float = 0.0  # fraction of the duration at which it touches its target (a push lands)
 
     @property
     def phrase(self) -> str:
@@ -185,7 +190,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
                        foot_l="x10", root=(0.0, 0.0, 0.12)),
                      K(0.75, upper_arm_L="x-80 y-10 z-6", forearm_L="x-10", spine="x12", thigh_l="x-30", shin_l="x20",
                        foot_l="x10", root=(0.0, 0.0, 0.12)), K(1.0)),
-               face=(("brow_tilt", -0.8),)),
+               face=(("brow_tilt", -0.8),), contact=0.5),
+    ActionSpec("stagger", ("staggers", "staggers back", "stumbles", "stumbles back", "reels", "reels back"),
+               ("踉跄", "踉跄后退", "趔趄"), duration=0.8, overlap=0.9, blend=0.1,
+               keys=(K(0.0), K(0.22, spine="x-14", chest="x-6", head="x12", clavicle_L="z10", upper_arm_L="z38 x-28",
+                               forearm_L="x-40", thigh_r="x14", shin_r="x16", foot_r="x-6"),
+                     K(0.5, spine="x7", chest="x3", head="x-4", clavicle_L="z4", upper_arm_L="z18 x-12", forearm_L="x-28",
+                       thigh_r="x6", shin_r="x6"),
+                     K(0.75, spine="x-2", upper_arm_L="z6", forearm_L="x-12"), K(1.0)),
+               face=(("brow_raise", 0.8), ("lids", 0.6))),
     ActionSpec("laugh", ("laughs", "laughs out loud", "chuckles", "giggles"), ("笑", "大笑", "哈哈大笑"), duration=2.2,
                overlap=0.5, keys=_hold(K(0.0, head="x-20", chest="x-6", upper_arm_r="x-30 y40", forearm_r="x-80")),
                wobble=(Wobble("chest", "x", 5.0, 0.3, rectify=True), Wobble("clavicle_l", "z", 5.0, 0.3, rectify=True),
@@ -230,8 +243,34 @@ ACTIONS: tuple[ActionSpec, ...] = (
                keys=(K(0.0, **CARRY), K(0.45, **BENT), K(0.55, **BENT), K(1.0))),
     ActionSpec("perform", ("performs", "acts out"), ("表演",), "required", "file", duration=0.0, overlap=1.0),
 )
-SPECS = {a.name: a for a in ACTIONS}
-NAMES = tuple(SPECS)
+# Small speech gestures a speaker makes on their own when the writer gave them no action for the
+# line (tracks.py picks one by the line's emotion, seeded from its text). Not written: no phrases.
+GESTURES: tuple[ActionSpec, ...] = (
+    ActionSpec("beat", (), (), duration=1.2, overlap=1.0, blend=0.3,
+               keys=(K(0.0), K(0.35, upper_arm_r="x-22 y18 z4", forearm_r="x-62", hand_r="x-8"),
+                     K(0.55, upper_arm_r="x-18 y18 z4", forearm_r="x-46", hand_r="x12"),
+                     K(0.72, upper_arm_r="x-22 y18 z4", forearm_r="x-60"), K(1.0))),
+    ActionSpec("chop", (), (), duration=1.2, overlap=1.0, blend=0.2,
+               keys=(K(0.0), K(0.3, upper_arm_r="x-42 y22 z2", forearm_r="x-100", hand_r="x-10", chest="y-4"),
+                     K(0.46, upper_arm_r="x-36 y18", forearm_r="x-42", hand_r="x10", chest="y-6 x4"),
+                     K(0.62, upper_arm_r="x-40 y20 z2", forearm_r="x-92", chest="y-4"),
+                     K(0.76, upper_arm_r="x-36 y18", forearm_r="x-44", chest="y-5 x3"), K(1.0))),
+    ActionSpec("open_palms", (), (), duration=1.6, overlap=1.0, blend=0.35,
+               keys=_hold(K(0.0, upper_arm_L="x-26 z14 y-10", forearm_L="x-58 y-40", hand_L="z-14", chest="x-3"))),
+    ActionSpec("hand_to_chest", (), (), duration=1.8, overlap=1.0, blend=0.4,
+               keys=_hold(K(0.0, upper_arm_r="y40 x-14 z4", forearm_r="x-96", hand_r="x12", head="x6"))),
+    ActionSpec("hand_to_neck", (), (), duration=2.0, overlap=1.0, blend=0.4,  # below the mouth: lips stay in view
+               keys=_hold(K(0.0, upper_arm_r="y42 x-26 z4", forearm_r="x-108", hand_r="x14", head="x4 z-5"))),
+)
+SPECS = {a.name: a for a in ACTIONS + GESTURES}
+NAMES = tuple(a.name for a in ACTIONS)  # what a script may write
+# The gesture each emotion reaches for, and how often (a fraction of its lines).
+SPEECH_GESTURES: dict[str, tuple[str, float]] = {
+    "neutral": ("beat", 0.35), "calm": ("beat", 0.25), "happy": ("open_palms", 0.6), "excited": ("open_palms", 0.75),
+    "sad": ("hand_to_chest", 0.35), "worried": ("hand_to_neck", 0.5), "afraid": ("hand_to_chest", 0.4),
+    "angry": ("chop", 0.75), "surprised": ("open_palms", 0.4), "tired": ("beat", 0.15), "disgusted": ("chop", 0.3),
+    "shy": ("hand_to_chest", 0.3), "smug": ("beat", 0.4),
+}
 PROPS = ("phone", "cup", "box")  # what the rig can hold in its right hand
 CUPS = {"cup", "mug", "glass", "bottle", "teacup", "杯子", "茶杯", "杯", "瓶子"}
 PHONES = {"phone", "telephone", "cellphone", "mobile", "手机", "电话"}
@@ -307,6 +346,18 @@ def _resolve_chinese(verb: str, argument: str | None) -> tuple[str, str | None] 
             rest = " ".join(x for x in (verb[len(phrase):], argument or "") if x).strip()
             return name, rest or None
     return None
+
+
+def expected_seconds(name: str, distance: float = TYPICAL_WALK) -> float:
+    """How long action ``name`` keeps the next event waiting, as the scheduler (tracks.py) places it
+    untargeted: its duration times its overlap, a walk or run of ``distance`` metres at its speed
+    after turning to go, a turn on the spot."""
+    if name in ("walk_to", "run_to"):
+        return TURN_TIME + distance / (RUN_SPEED if name == "run_to" else WALK_SPEED)
+    if name == "turn_to":
+        return TURN_TIME * 1.3
+    spec = SPECS[name]
+    return spec.duration * spec.overlap
 
 
 def weight(spec: ActionSpec, start: float, end: float, until: float | None, t: float) -> float:

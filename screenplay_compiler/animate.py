@@ -11,7 +11,7 @@ import numpy as np
 
 from . import ir
 from .actions import SPECS, file_motion, motion, playing, prop_kind, weight
-from .faces import apply, face_at
+from .faces import BOUNCE_PERIOD, apply, bounce, face_at, mood_at, posture_bones
 from .frame import ActorState, Blend, CameraState, FrameState, Pose, SetState
 from .label import NO_OVERLAYS, OverlayPlan, overlays_at
 from .tracks import (RUN_STRIDE, STRIDE, ActorTrack, SceneTrack, ShotTrack, Tracks, head_turn, lerp_angle, sample_keys,
@@ -25,6 +25,8 @@ SACCADE_YAW = 0.22  # largest idle eye jump (gaze units; 1 = 20 degrees)
 SACCADE_PITCH = 0.12
 SACCADE_AFTER = 1.1  # seconds after a blink the eyes jump again
 SWAY = 0.03  # radians of idle hip sway
+TALK_RAMP = 0.4  # seconds a silent-only posture takes to leave before a line and return after it
+POSTURE_LEGS = frozenset({"pelvis", "thigh_l", "thigh_r"})  # posture bones only an idle, standing body takes
 
 
 def frame_at(episode: ir.Episode, tracks: Tracks, t: float) -> FrameState:
@@ -135,6 +137,7 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot
     nod, _ = _gesture(a, "nod", t, 0.15)
     nod_t = next((t - c.start for c in a.clips if c.kind == "nod" and c.start <= t < c.end), 0.0)
     face = face_at(a.speech, t, shot_start)
+    mood = mood_at(a.speech, t, shot_start)
     opening, wide, rounded = _mouth(a, t, fps) or (0.3 * face.gape, 0.0, 0.0)  # a slack jaw only when silent
     acting = _acting(episode, scene, a, t, (x, z, yaw))
     sit = sit_amount(a.clips, t)
@@ -154,12 +157,13 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot
         mouth_wide=wide,
         mouth_round=rounded,
         run=run,
-        root=acting.root,
+        root=_bounced(acting.root, bounce(mood) * idle, t - shot_start),
         prop=acting.prop,
         prop_kind=acting.prop_kind,
     )
     pose = _expression(apply(pose, face), acting, a, t, shot_start, speaking == a.name)
-    pose = replace(pose, bones=_with_idle(acting.bones, idle, t - shot_start, a.breath_offset))
+    bones = _with_posture(acting, posture_bones(mood, _talking(a, t)), idle, walk)
+    pose = replace(pose, bones=_with_idle(bones, idle, t - shot_start, a.breath_offset))
     return ActorState(name=a.name, appearance=episode.character(a.name).appearance, x=x, z=z, yaw=yaw, pose=pose)
 
 
@@ -188,12 +192,13 @@ class _Acting:
     prop_kind: str = ""
     look: tuple[float, float] = (0.0, 0.0)
     body: float = 0.0
+    busy: dict = field(default_factory=dict)  # bone -> the largest weight of an action moving it
 
 
 def _acting(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, place: tuple[float, float, float]) -> _Acting:
     """Sample every library action of ``a`` that shows at ``t`` and add them up by weight."""
     rot: dict[str, np.ndarray] = {}
-    root, face, look, body = np.zeros(3), {}, (0.0, 0.0), 0.0
+    root, face, look, body, busy = np.zeros(3), {}, (0.0, 0.0), 0.0, {}
     for c, spec, w in playing(a.clips, t):
         if c.kind == "look_at":
             look = (w, _look_yaw(scene, c, t, place))
@@ -202,12 +207,13 @@ def _acting(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, pla
         rots, offset = m.sample(t - c.start)
         for bone, v in rots.items():
             rot[bone] = rot.get(bone, 0.0) + w * np.asarray(v)
+            busy[bone] = max(busy.get(bone, 0.0), w)
         root += w * np.asarray(offset)
         for key, amount in spec.face:
             face[key] = face.get(key, 0.0) + w * amount
         body = max(body, w) if spec.body else body
     prop, kind = _prop(a, t)
-    return _Acting(rot, (float(root[0]), float(root[1]), float(root[2])), face, prop, kind, look, body)
+    return _Acting(rot, (float(root[0]), float(root[1]), float(root[2])), face, prop, kind, look, body, busy)
 
 
 def _performed(episode: ir.Episode, name: str, path: str):
@@ -263,6 +269,33 @@ def _saccade(a: ActorTrack, t: float, shot_start: float) -> tuple[float, float]:
     nth = i - bisect.bisect_left(a.blinks, shot_start - 1e-9)  # counted within the shot: moves with it
     digest = hashlib.sha256(f"{a.name}|{nth}|{half}".encode()).digest()
     return SACCADE_YAW * (digest[0] / 127.5 - 1.0), SACCADE_PITCH * (digest[1] / 127.5 - 1.0)
+
+
+def _with_posture(acting: _Acting, posture: dict, idle: float, walk: float) -> dict:
+    """The actions' rotations over the mood's posture: a layer under them, so each bone an action
+    moves leaves the posture as the action blends in (its key pose reads as written); the hips and
+    legs take it only while idle, and a walk halves the rest."""
+    out = dict(acting.bones)
+    for bone, v in posture.items():
+        w = (1.0 - acting.busy.get(bone, 0.0)) * (idle if bone in POSTURE_LEGS else 1.0 - 0.5 * walk)
+        if w > 0.0:
+            out[bone] = out.get(bone, 0.0) + w * v
+    return out
+
+
+def _talking(a: ActorTrack, t: float) -> float:
+    """How much ``a`` is speaking at ``t``: 1 during a line, eased over TALK_RAMP seconds either side."""
+    level = 0.0
+    for s in a.speech:
+        level = max(level, smoothstep(min(t - s.start + TALK_RAMP, s.end + TALK_RAMP - t) / TALK_RAMP))
+    return level
+
+
+def _bounced(root: tuple[float, float, float], height: float, rel: float) -> tuple[float, float, float]:
+    """The root lifted by a light, regular bounce of ``height`` metres (a happy idle)."""
+    if height <= 0.0:
+        return root
+    return root[0], root[1] + height * abs(math.sin(math.pi * rel / BOUNCE_PERIOD)), root[2]
 
 
 def _with_idle(bones: dict, idle: float, rel: float, offset: float) -> tuple[tuple[str, float, float, float], ...]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from . import ir
-from .actions import SPECS
+from .actions import SPECS, expected_seconds
 
 MODES = {"dialogue": "dialogue", "auto": "dialogue", "static": "static", "none": "none", "off": "none",
          "对话": "dialogue", "自动": "dialogue", "固定": "static", "无": "none", "关": "none"}
@@ -29,10 +29,8 @@ STRONG = 1.3  # a line this intense (or surprised, afraid, angry) earns a reacti
 STRONG_EMOTIONS = frozenset({"surprised", "afraid", "angry"})
 MOVES = frozenset({"walk_to", "run_to"})  # actions that change the geography: back to the wide
 REACTIONS = frozenset({"nod", "wave", "turn_to", "sit", "stand"})  # actions a listener reacts with
-FIGURE = frozenset({"kneel", "fall", "jump", "dance", "bow", "fight_stance", "perform"})  # read in the whole body
+FIGURE = frozenset({"kneel", "fall", "jump", "dance", "bow", "fight_stance", "stagger", "perform"})  # read in the whole body
 CONTACT = frozenset({"hug", "push"})  # two people touching: frame them both
-# Expected seconds of an action (tracks.py schedules the real ones; these only size the cuts).
-ACTION_SECONDS = {"walk_to": 2.5, "turn_to": 0.6, "wave": 1.0, "nod": 0.55, "sit": 1.2, "stand": 1.0}
 
 
 @dataclass(frozen=True)
@@ -100,8 +98,21 @@ def _seconds(e, line_seconds: Callable[[ir.Line], float]) -> float:
     if isinstance(e, ir.Pause):
         return e.seconds
     if isinstance(e, ir.Action):
-        return 0.0 if e.overlap else ACTION_SECONDS.get(e.verb, SPECS[e.verb].duration if e.verb in SPECS else 1.0)
+        return 0.0 if e.overlap else _action_seconds(e)
     return 0.0
+
+
+def _action_seconds(action: ir.Action) -> float:
+    """An action's expected seconds, from the action table as tracks.py schedules it (a walk of a
+    typical length; a performed file as long as it lasts, once lowering has checked it)."""
+    if action.verb == "perform":
+        from .actions import file_motion, motion_path
+
+        try:
+            return file_motion(motion_path(action.target or "")).duration
+        except (FileNotFoundError, OSError, ValueError):
+            return 0.0
+    return expected_seconds(action.verb) if action.verb in SPECS else 1.0
 
 
 def _wants(events: Sequence, cast: Sequence[str], opening: bool, seconds, covered: set) -> list[Want | None]:

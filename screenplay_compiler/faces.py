@@ -6,11 +6,17 @@ intensity scales it (``slightly angry`` ~ 0.5, ``furious`` ~ 1.4). A character's
 their own lines: it eases into a line's emotion over ``EASE`` seconds just before they speak,
 holds while they talk and for ``HOLD`` seconds after, then relaxes to neutral over ``RELAX``
 seconds, so listeners keep their last expression for a while. A pure function of time.
+
+The body follows the face: each emotion also has a ``POSTURES`` entry, bone rotations in the
+action library's notation (``actions.K``) that :func:`posture_bones` blends with exactly the
+weights the face uses (:func:`mood_at`), so a posture eases in, holds and relaxes with its face.
+The animator lays it under the actions at low weight: a bone an action moves leaves the posture.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 
 from .frame import Pose
 
@@ -39,10 +45,6 @@ class Face:
         """This face at intensity ``k`` (0 is neutral)."""
         return Face(*(getattr(self, f.name) * k for f in fields(self)))
 
-    def mix(self, other: "Face", u: float) -> "Face":
-        """Blend towards ``other`` by ``u`` in 0..1."""
-        return Face(*(getattr(self, f.name) + (getattr(other, f.name) - getattr(self, f.name)) * u for f in fields(self)))
-
 
 NEUTRAL = Face()
 EMOTIONS: dict[str, Face] = {
@@ -64,6 +66,36 @@ EMOTIONS: dict[str, Face] = {
 }
 
 
+# Body postures at intensity 1, on top of the face's head tilt and chest slump. Kept small: an
+# action played over them must still read. ``_L`` bones are mirrored onto the right side.
+POSTURES: dict[str, tuple[tuple[str, str], ...]] = {
+    "calm": (("spine", "x-1"), ("clavicle_L", "z-3")),
+    "happy": (("spine", "x-2"), ("chest", "x-3"), ("clavicle_L", "y-6 z3"), ("upper_arm_L", "z4")),
+    "excited": (("spine", "x-3"), ("chest", "x-4"), ("clavicle_L", "y-6 z6"), ("upper_arm_L", "z6 x-6"),
+                ("forearm_L", "x-45")),
+    "sad": (("spine", "x3"), ("neck", "x5"), ("clavicle_L", "z-7 y8"), ("upper_arm_L", "z-5 x3"), ("forearm_L", "x6")),
+    "tired": (("spine", "x3"), ("neck", "x4"), ("clavicle_L", "z-6"), ("upper_arm_L", "z-4 x3")),
+    "angry": (("spine", "x2"), ("chest", "x5"), ("head", "x6"), ("clavicle_L", "z12 y-4"), ("upper_arm_L", "z3 x-8"),
+              ("forearm_L", "x-42"), ("hand_L", "x-35")),
+    "afraid": (("spine", "x-4"), ("chest", "x3"), ("head", "x4"), ("clavicle_L", "z14 y12"),
+               ("upper_arm_L", "y-20 x-22 z-4"), ("forearm_L", "x-75"), ("hand_L", "x-15")),
+    "surprised": (("spine", "x-5"), ("chest", "x-3"), ("head", "x-3"), ("clavicle_L", "z12"),
+                  ("upper_arm_L", "z12 x-18"), ("forearm_L", "x-50"), ("hand_L", "x20")),
+    "shy": (("head", "x12 y-18 z10"), ("neck", "x4 y-6"), ("clavicle_L", "y12 z4"), ("upper_arm_L", "y-18 x-10 z-6"),
+            ("forearm_L", "x-48 y-12")),
+    "smug": (("spine", "x-4"), ("head", "x-4 z-5"), ("pelvis", "z5"), ("chest", "z-5"), ("thigh_l", "z-5"),
+             ("thigh_r", "z-5"), ("clavicle_L", "y-6")),
+    "worried": (("clavicle_L", "z8 y8"), ("upper_arm_r", "y44 x-40 z5"),
+                ("forearm_r", "x-112"), ("hand_r", "x18"), ("upper_arm_l", "y-12 x-8")),
+    "disgusted": (("spine", "x-4 y12"), ("chest", "y10"), ("head", "y-30 x-3 z6"), ("upper_arm_L", "z4")),
+}
+# Bones a posture moves only while the character is silent (a worried hand at the mouth would
+# hide the lips of a speaker).
+SILENT_ONLY = {"worried": frozenset({"upper_arm_r", "forearm_r", "hand_r"})}
+BOUNCE = {"happy": 0.01, "excited": 0.018}  # metres an idle character bounces in these moods
+BOUNCE_PERIOD = 0.7  # seconds per bounce
+
+
 def face_for(emotion: str, intensity: float = 1.0) -> Face:
     """The face of ``emotion`` at ``intensity`` (unknown emotions are neutral)."""
     return EMOTIONS.get(emotion, NEUTRAL).scaled(max(0.0, min(1.5, intensity)))
@@ -82,25 +114,67 @@ def _ease(u: float) -> float:
     return u * u * (3.0 - 2.0 * u)
 
 
-def _held(speech, t: float, shot_start: float) -> Face:
-    """A line's expression at ``t`` ignoring what came before: full while spoken, then fading.
+def _held(speech, t: float, shot_start: float) -> dict[str, float]:
+    """A line's emotion and its weight at ``t`` ignoring what came before: full while spoken, then fading.
 
     The fade is timed from the line's end or the cut, whichever is later, so a shot looks the
     same wherever an edit moves it (the time since an earlier shot's line does not reach it).
     """
-    face = face_for(speech.emotion, speech.intensity)
-    return face.scaled(1.0 - _ease((t - max(speech.end, shot_start) - HOLD) / RELAX))
+    if speech.emotion not in EMOTIONS:
+        return {}
+    fade = 1.0 - _ease((t - max(speech.end, shot_start) - HOLD) / RELAX)
+    return {speech.emotion: max(0.0, min(1.5, speech.intensity)) * fade}
 
 
-def face_at(speeches, t: float, shot_start: float = 0.0) -> Face:
-    """A character's face at ``t`` from their own lines (anything with start, end, emotion, intensity)."""
+def mood_at(speeches, t: float, shot_start: float = 0.0) -> dict[str, float]:
+    """How much of each emotion a character shows at ``t`` (intensity included), from their own
+    lines (anything with start, end, emotion, intensity): what both the face and the posture blend."""
     begun = [s for s in speeches if s.start - LEAD <= t]
     if not begun:
-        return NEUTRAL
+        return {}
     last = max(begun, key=lambda s: s.start)
     onset = last.start - LEAD
     if onset < shot_start:  # changed before the cut: already there when the shot opens
         return _held(last, t, shot_start)
     earlier = [s for s in begun if s.start < last.start]
-    before = _held(max(earlier, key=lambda s: s.start), onset, shot_start) if earlier else NEUTRAL
-    return before.mix(_held(last, t, shot_start), _ease((t - onset) / EASE))
+    before = _held(max(earlier, key=lambda s: s.start), onset, shot_start) if earlier else {}
+    u = _ease((t - onset) / EASE)
+    now = _held(last, t, shot_start)
+    return {e: before.get(e, 0.0) * (1.0 - u) + now.get(e, 0.0) * u for e in sorted(before.keys() | now.keys())}
+
+
+def face_at(speeches, t: float, shot_start: float = 0.0) -> Face:
+    """A character's face at ``t`` from their own lines (anything with start, end, emotion, intensity)."""
+    return _blended(mood_at(speeches, t, shot_start))
+
+
+def _blended(mood: dict[str, float]) -> Face:
+    """The face of a mix of emotions (weights need not add up to 1)."""
+    if not mood:
+        return NEUTRAL
+    return Face(*(sum(getattr(EMOTIONS[e], f.name) * w for e, w in mood.items()) + 0.0 for f in fields(Face)))
+
+
+def posture_bones(mood: dict[str, float], talking: float = 0.0) -> dict:
+    """The body's posture for a mix of emotions: rotation vector per rig bone, weighted like the face;
+    ``talking`` (0..1, how much the character is speaking) fades out the silent-only bones."""
+    out: dict = {}
+    for emotion, w in mood.items():
+        quiet = SILENT_ONLY.get(emotion, frozenset())
+        for bone, v in _posture(emotion).items():
+            k = w * (1.0 - talking) if bone in quiet else w
+            out[bone] = out.get(bone, 0.0) + k * v
+    return out
+
+
+def bounce(mood: dict[str, float]) -> float:
+    """Metres of idle bounce a mix of emotions gives (happy and excited characters bob)."""
+    return sum(BOUNCE.get(e, 0.0) * w for e, w in mood.items())
+
+
+@lru_cache(maxsize=None)
+def _posture(emotion: str) -> dict:
+    """One emotion's posture as rotation vectors (numpy loads only here)."""
+    from .actions import Key, key_bones
+
+    return key_bones(Key(0.0, POSTURES.get(emotion, ())))

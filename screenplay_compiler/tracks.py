@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import model_serializer
 
 from . import ir
-from .actions import SPECS, file_motion, keyed_pose, motion_path
+from .actions import SPEECH_GESTURES, SPECS, TURN_TIME, expected_seconds, file_motion, keyed_pose, motion_path
 from .camera import AUDIENCE, Body, angled, ease, frame, line_side, moved
 from .coverage import principals
 from .ir import Node
@@ -31,12 +31,11 @@ LINE_GAP = 0.35  # silence after a line, before the next event
 SHOT_TAIL = 0.4  # hold at the end of a shot
 MIN_SHOT = 1.5  # no shot is shorter than this
 CAMERA_STEP = 0.5  # seconds between camera keys
-WALK_SPEED = 1.25  # metres per second
 STRIDE = 1.4  # metres per gait cycle (two steps), so feet do not slide
-TURN_TIME = 0.45
 SPACING = 1.5  # metres between characters at the start of a scene
-RUN_SPEED = 3.0  # metres per second
 RUN_STRIDE = 2.6  # metres per running cycle
+STAGGER_STEP = 0.4  # metres a pushed (or staggering) character is moved back
+GESTURE_CLEAR = 0.3  # seconds an automatic gesture keeps from any written body action
 
 
 def _r(x: float, nd: int = 4) -> float:
@@ -283,6 +282,7 @@ class _Actor:
     clips: list[Clip] = field(default_factory=list)
     speech: list[Speech] = field(default_factory=list)
     sitting: bool = False
+    said: dict[str, str] = field(default_factory=dict)  # line id -> text (seeds the speech gestures)
 
     def at(self, t: float) -> tuple[float, float, float]:
         return sample_keys(self.keys, t)
@@ -312,6 +312,8 @@ def build_tracks(episode: ir.Episode, audio: Mapping[str, LineAudio], settings: 
                 begun, t = at, max(t, ended)
             t = max(t + _tail(scene_shots[i:i + 2]), start + MIN_SHOT, start + (shot.duration or 0.0))
             spans.append((shot, start, t))
+        for actor in actors.values():
+            _gesticulate(actor)
         shots.extend(_shot_tracks(spans, actors, episode, settings))
         scenes.append(_scene_track(scene, scene_start, t, actors, spans, settings.fps))
     frame_count = math.ceil(t * settings.fps - 1e-6)  # like every shot start: a last shot is as long as anywhere
@@ -384,6 +386,7 @@ def _speak(line: ir.Line, t: float, actor: _Actor, clip: LineAudio, settings: Tr
     actor.speech.append(Speech(line_id=line.id, start=start, end=end, first_frame=first,
                                emotion=line.emotion, intensity=_r(getattr(line, "intensity", 1.0), 2),
                                **_lips(clip, times, settings.fps)))
+    actor.said[line.id] = line.text
     cues.append(Cue(index=len(cues) + 1, line_id=line.id, speaker=line.speaker, start=start, end=end, text=line.text))
     return end + LINE_GAP
 
@@ -460,10 +463,33 @@ def _aimed(action: ir.Action, spec, t: float, actor: _Actor, actors: dict[str, _
             t = _turn(actor, t, goal) - 0.2
         if spec.name == "hug" and person and not actors[target].sitting:  # a hug is returned
             _embrace(actors[target], actor, t)
+        if spec.contact and person and not actors[target].sitting:  # a push lands: they stagger back
+            _stagger(actors[target], t + spec.duration * spec.contact, math.atan2(*_away(actor.at(t), actors[target].at(t))))
         if spec.name == "look_at":
             extra["aim"] = target if person else None
             extra["point"] = (_r(goal[0]), _r(goal[1]))
+    if spec.name == "stagger":
+        return _stagger(actor, t, actor.at(t)[2] + math.pi)
     return _gesture(actor, spec.name, t, **extra)
+
+
+def _away(pusher: tuple[float, float, float], pushed: tuple[float, float, float]) -> tuple[float, float]:
+    """(dx, dz) from the pusher to the one pushed: the way the push sends them."""
+    return pushed[0] - pusher[0], pushed[1] - pusher[1]
+
+
+def _stagger(actor: _Actor, t: float, heading: float) -> float:
+    """A stagger at ``t``: the body rocks and the arms fly out while the character steps
+    ``STAGGER_STEP`` back along ``heading``. The step is a move of their marks (keys), not a root
+    offset, so the scene keeps them where they stumbled to: later walks start there and the camera
+    frames them there. A character already moving then keeps their own path."""
+    _release(actor, t)
+    x, z, yaw = actor.at(t)
+    if not actor.keys or actor.keys[-1].t <= _at(t, actor.fps):
+        step = SPECS["stagger"].duration * 0.6
+        actor.key(t, x, z, yaw)
+        actor.key(t + step, x + STAGGER_STEP * math.sin(heading), z + STAGGER_STEP * math.cos(heading), yaw)
+    return _gesture(actor, "stagger", t)
 
 
 def _embrace(other: _Actor, actor: _Actor, t: float) -> None:
@@ -478,7 +504,34 @@ def _gesture(actor: _Actor, kind: str, t: float, **extra) -> float:
     """A fixed-length clip; returns when the next event may begin."""
     spec = SPECS[kind]
     actor.clips.append(Clip(kind=kind, start=_at(t, actor.fps), end=_at(t + spec.duration, actor.fps), **extra))
-    return t + spec.duration * spec.overlap
+    return t + expected_seconds(kind)
+
+
+def _gesticulate(actor: _Actor) -> None:
+    """Speech gestures for the lines the writer gave the speaker no action for: one per line
+    at most, picked by the line's emotion, on a seeded share of lines, played only while the line
+    is spoken and kept ``GESTURE_CLEAR`` away from every body action (the writer's always win)."""
+    for speech in actor.speech:
+        text = actor.said.get(speech.line_id, "")
+        kind, share = SPEECH_GESTURES.get(speech.emotion, SPEECH_GESTURES["neutral"])
+        digest = hashlib.sha256(f"{actor.name}|{text}".encode("utf-8")).digest()
+        start = speech.start + 0.1 + 0.3 * digest[1] / 255.0
+        end = start + SPECS[kind].duration
+        if digest[0] / 256.0 >= share or end > speech.end or not _free(actor, start, end):
+            continue
+        actor.clips.append(Clip(kind=kind, start=_at(start, actor.fps), end=_at(end, actor.fps)))
+
+
+def _free(actor: _Actor, start: float, end: float) -> bool:
+    """Whether no body action of ``actor`` (held poses until they let go) comes near [start, end]."""
+    for c in actor.clips:
+        spec = SPECS.get(c.kind)
+        if spec is not None and not spec.body:
+            continue  # a look or a nod leaves the arms free
+        last = c.end if spec is None or not spec.hold else math.inf if c.until is None else c.until + spec.release
+        if c.start - GESTURE_CLEAR < end and start < last + GESTURE_CLEAR:
+            return False
+    return True
 
 
 def _release(actor: _Actor, t: float) -> float:
@@ -526,7 +579,7 @@ def _walk(actor: _Actor, t: float, goal, gait: str = "walk", stop: float = 1.0) 
         return _turn(actor, t, goal)
     heading = math.atan2(dx, dz)
     ex, ez = x + math.sin(heading) * dist, z + math.cos(heading) * dist
-    walk_time = dist / (RUN_SPEED if gait == "run" else WALK_SPEED)
+    walk_time = expected_seconds("run_to" if gait == "run" else "walk_to", dist) - TURN_TIME
     actor.key(t, x, z, yaw)
     actor.key(t + TURN_TIME, x, z, heading)
     actor.key(t + TURN_TIME + walk_time, ex, ez, heading)

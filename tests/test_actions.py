@@ -41,7 +41,7 @@ MOVES = {
     "nod": (("head",), HANDS + FEET), "shake_head": (("head",), HANDS + FEET), "point_at": (("hand_r",), ("hand_l",) + FEET),
     "bow": (("head",) + HANDS, FEET), "shrug": (HANDS, FEET), "cross_arms": (HANDS, FEET), "hands_on_hips": (HANDS, FEET),
     "clap": (HANDS, FEET), "jump": (("head",) + FEET, ()), "kneel": (("head", "foot_l"), ()), "fall": (("head", "chest"), ()),
-    "hug": (HANDS, FEET), "push": (HANDS, ()), "laugh": (("head", "hand_r"), FEET), "cry": (HANDS + ("head",), FEET),
+    "hug": (HANDS, FEET), "push": (HANDS, ()), "stagger": (HANDS + ("foot_r", "head"), ()), "laugh": (("head", "hand_r"), FEET), "cry": (HANDS + ("head",), FEET),
     "sigh": (("head",), FEET), "think": (("hand_r",), FEET), "facepalm": (("hand_r", "head"), FEET),
     "dance": (HANDS, ()), "fight_stance": (HANDS, ()), "phone_call": (("hand_r",), ("hand_l",) + FEET),
     "pick_up": (("hand_r",), ()), "put_down": (("hand_r",), ()), "perform": (("hand_l",), FEET),
