@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -27,6 +27,8 @@ SACCADE_AFTER = 1.1  # seconds after a blink the eyes jump again
 SWAY = 0.03  # radians of idle hip sway
 TALK_RAMP = 0.4  # seconds a silent-only posture takes to leave before a line and return after it
 POSTURE_LEGS = frozenset({"pelvis", "thigh_l", "thigh_r"})  # posture bones only an idle, standing body takes
+
+_POSE_FIELDS = tuple(f.name for f in fields(Pose))  # a pose's values in order, read without a deep copy
 
 
 def frame_at(episode: ir.Episode, tracks: Tracks, t: float) -> FrameState:
@@ -94,7 +96,7 @@ def quantize(frame: FrameState) -> FrameState:
 def _snap_pose(pose: Pose) -> Pose:
     """Every number of a pose on the grid, those inside its bone list included; bones left
     unturned are dropped, so a pose reads the same however its blend weights rounded."""
-    snapped = Pose(*(_snap_value(v) for v in astuple(pose)))
+    snapped = Pose(*(_snap_value(getattr(pose, name)) for name in _POSE_FIELDS))
     return replace(snapped, bones=tuple(b for b in snapped.bones if any(b[1:])))
 
 

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
@@ -106,7 +106,24 @@ def shot_key(episode: ir.Episode, tracks: Tracks, shot: ShotTrack, facts: str, o
 
 def _canonical(state) -> str:
     """A frame state as canonical JSON (pydantic appearances dumped as data)."""
-    return json.dumps(asdict(state), sort_keys=True, default=lambda m: m.model_dump(mode="json"))
+    return json.dumps(_plain(state), sort_keys=True, default=_dump)
+
+
+def _plain(value):
+    """``dataclasses.asdict`` without its deep copies: dataclasses as dicts of their fields,
+    tuples as tuples, anything else (numbers, names, pydantic models) as it is."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _dump(model) -> dict:
+    """A pydantic value (an appearance) as JSON data."""
+    return model.model_dump(mode="json")
 
 
 def plan(episode: ir.Episode, tracks: Tracks, cache: Cache | None, facts: str,
