@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/render_fps.py [script] [--resolution 1280x720] [--fps 30] [--draft]
                                          [--aa none|fxaa|msaa] [--set NAME] [--style toon] [--sets]
-                                         [--no-cache]
+                                         [--no-cache] [--no-shadows]
 
 Prints: render + readback fps alone (RGBA, as a build reads frames back), raw encode fps (the
 same number of frames, real RGBA frames from this episode, through exactly our SegmentWriter
@@ -11,7 +11,8 @@ voice cache: render -> encode per shot -> concat -> mux), and end-to-end / raw e
 ``--set NAME`` redraws every frame in set NAME (``--sets`` lists the sets by triangle count,
 heaviest first); the build cannot follow it, so the end-to-end line is then the serial estimate
 1 / (1/render + 1/encode). ``--aa`` and ``--style`` likewise change only the rendered frames; ``--no-cache`` draws every
-rendered frame in full (no static-view set cache), for before/after comparisons.
+rendered frame in full (no static-view set cache), for before/after comparisons; ``--no-shadows``
+draws without the shadow map (what the shadows cost; render only, serial estimate).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def main() -> None:
         n = tracks.frame_count
         render_fps, pool = _render_fps(compiled.episode, tracks, w, h, args)
         encode_fps = _raw_encode_fps(pool, n, settings)
-        if args.set or args.aa or args.style or args.no_cache:
+        if args.set or args.aa or args.style or args.no_cache or args.no_shadows:
             e2e_fps, how = 1.0 / (1.0 / render_fps + 1.0 / encode_fps), "(estimate: render then encode, serially)"
         else:
             start = time.perf_counter()
@@ -58,6 +59,7 @@ def main() -> None:
             assert not report.reused, "the end-to-end build must render every shot"
     changes = "".join(f", {k} {v}" for k, v in (("set", args.set), ("aa", args.aa), ("style", args.style)) if v)
     changes += ", no set cache" if args.no_cache else ""
+    changes += ", no shadows" if args.no_shadows else ""
     print(f"episode          {args.script.name}: {n} frames at {w}x{h}, {args.fps} fps{' (draft)' if args.draft else ''}{changes}")
     print(f"render+readback  {render_fps:7.1f} fps   ({1000.0 / render_fps:.1f} ms a frame)")
     print(f"raw encode       {encode_fps:7.1f} fps   ({n} real frames through SegmentWriter, same settings)")
@@ -69,7 +71,7 @@ def _render_fps(episode, tracks, w: int, h: int, args: argparse.Namespace):
     """Render+readback speed over frames spread through the episode (in the order a build draws
     them), and those frames."""
     frames = [_restage(frame_at(episode, tracks, tracks.duration * i / POOL), args) for i in range(POOL)]
-    with Renderer(w, h, draft=args.draft, aa=args.aa, cache_set=not args.no_cache) as renderer:
+    with Renderer(w, h, draft=args.draft, aa=args.aa, cache_set=not args.no_cache, shadows=not args.no_shadows) as renderer:
         renderer.render_rgba(frames[0])  # warm up: upload meshes, compile shaders
         start = time.perf_counter()
         pool = [renderer.render_rgba(f) for f in frames]
@@ -121,6 +123,7 @@ def _args() -> argparse.Namespace:
     p.add_argument("--jobs", type=int, default=default_jobs(),
                    help="worker processes of the end-to-end build (default: one per core, as sdc build)")
     p.add_argument("--no-cache", action="store_true", help="draw every frame in full (no static-view set cache)")
+    p.add_argument("--no-shadows", action="store_true", help="draw without the key light's shadow map")
     return p.parse_args()
 
 

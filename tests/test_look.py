@@ -76,6 +76,16 @@ class TestShadows:
         with Renderer(W, H, draft=True) as draft:
             assert abs(self.darkening(draft, self.AWAY)) < 3
 
+    def test_without_shadows_only_a_contact_blob_darkens_the_ground(self, renderer):
+        """``shadows=False`` (what the shadows cost, for benches): no cast shadow, the feet still
+        sit in a soft blob, and the set is shaded as with shadows less their darkening."""
+        with Renderer(W, H, shadows=False) as plain:
+            assert abs(self.darkening(plain, self.AWAY)) < 3
+            assert self.darkening(plain, (0.0, 0.0, 0.0)) > 5
+            lit, shadowed = (luma(r.render(scene(False, camera=ABOVE))) for r in (plain, renderer))
+        assert np.mean(shadowed > lit + 2) < 0.002  # shadows only take light away
+        assert np.mean(lit > shadowed + 2) > 0.01  # and the park's trees do shade it
+
     def test_indoors_the_room_light_casts_too(self, renderer):
         below_ceiling = CameraState(eye=(0.0, 2.2, 3.0), target=(-0.4, 0.0, -0.6), fov_deg=50.0)
         assert self.darkening(renderer, self.AWAY, below_ceiling, set_name="room") > 10

@@ -196,12 +196,15 @@ class Renderer:
     picks "fxaa" (default), "msaa" (4x) or "none" for the full-quality path. ``cache_set`` keeps
     the set drawn alone while the view holds still (a static camera in one light): later frames
     restore it and redraw only the set around the characters' shadows. The pixels are the same
-    either way; it is only faster.
+    either way; it is only faster. ``shadows=False`` keeps the full-quality path without the key
+    light's shadow map (soft contact blobs under the feet instead), so benches can tell what the
+    shadows cost.
     """
 
     def __init__(self, width: int, height: int, *, draft: bool = False, aa: str | None = None,
-                 cache_set: bool = True) -> None:
+                 cache_set: bool = True, shadows: bool = True) -> None:
         self.width, self.height, self.draft, self.cache_set = width, height, draft, cache_set
+        self.shadows = shadows and not draft
         self.aa = "none" if draft else (aa or DEFAULT_AA)
         if self.aa not in AA_MODES:
             raise ValueError(f"aa must be one of {AA_MODES}, not {aa!r}")
@@ -215,7 +218,7 @@ class Renderer:
         self._targets = create_targets(self._ctx, width, height, self.aa)
         early_z = "GL_ARB_shader_image_load_store" in self._ctx.extensions  # early_fragment_tests
         # The set's redraw that keeps unshadowed cached pixels needs single samples and early depth.
-        self._can_reshade = self.cache_set and not draft and not self._targets.msaa and early_z
+        self._can_reshade = self.cache_set and self.shadows and not self._targets.msaa and early_z
         self._lit_variants: dict[tuple[bool, bool], _LitPrograms] = {}
         self._lit = self._lit_programs_for(toon=False, soft=False)
         self._depth_program = self._programs.get("shadow.vert.glsl", "depth.frag.glsl", MAX_BONES=MAX_BONES)
@@ -231,7 +234,7 @@ class Renderer:
         )
         self._fxaa = self._ctx.vertex_array(self._programs.get("fullscreen.vert.glsl", "fxaa.frag.glsl"), [])
         self._particles: dict[str, moderngl.VertexArray] = {}
-        self._shadow = None if draft else self._shadow_targets()
+        self._shadow = self._shadow_targets() if self.shadows else None
         self._set_image = _SetImage(create_set_target(self._ctx, self._targets)) if self.cache_set else None
         self._characters: dict[Appearance, _GpuCharacter] = {}
         self._sets: dict[str, _GpuSet] = {}
@@ -401,7 +404,8 @@ class Renderer:
         so a uniform switch paid for the four taps on every pixel of a sunny frame (measured on
         bamboo at 720p: 45 ms a frame against 32). A draft has one look: flat.frag, no shadow."""
         if self.draft:
-            toon = soft = False
+            toon = False
+        soft = soft and self.shadows
         key = (toon, soft)
         if key not in self._lit_variants:
             defines: dict[str, object] = {"MAX_BONES": MAX_BONES, "MAX_LIGHTS": MAX_LIGHTS, "SHADOW_SIZE": SHADOW_SIZE}
@@ -411,10 +415,12 @@ class Renderer:
                 defines["TOON"] = 1
             if soft:
                 defines["SOFT_SHADOW"] = 1
+            if not self.shadows and not self.draft:
+                defines["NO_SHADOW"] = 1
             fragment = "flat.frag.glsl" if self.draft else "lit.frag.glsl"
             get = self._programs.get
             reshade = get("lit.vert.glsl", fragment, RESHADE=1, MAX_CASTERS=MAX_CASTERS, **defines) if self._can_reshade else None
-            plain = get("lit.vert.glsl", fragment, NO_SHADOW=1, **defines) if not self.draft else None
+            plain = get("lit.vert.glsl", fragment, **{**defines, "NO_SHADOW": 1}) if self.shadows else None
             scenery = get("lit.vert.glsl", fragment, **defines)
             self._lit_variants[key] = _LitPrograms(
                 scenery, plain or scenery, get("lit.vert.glsl", fragment, CHARACTER=1, **defines), reshade)
