@@ -121,3 +121,19 @@ def test_only_chunks_a_footprint_can_shadow_are_redrawn_over_the_cached_set():
         beside = (tex[:, 0].max() < rects[0, 0] or tex[:, 0].min() > rects[0, 2]
                   or tex[:, 1].max() < rects[0, 1] or tex[:, 1].min() > rects[0, 3])
         assert beside or tex[:, 2].max() <= depths[0]
+
+
+def test_coarser_primitives_lie_inside_the_fine_ones():
+    """The shadow caster is built at a lower detail: its facets are chords of the fine surface,
+    so it never pokes out of the body it shadows (no acne on the lit side)."""
+    from screenplay_compiler.render.geometry import detail, ellipsoid, limb
+
+    for make in (lambda: ellipsoid((0.1, 0.12, 0.08), segments=20, rings=12), lambda: limb((0, 0, 0), (0, 0.3, 0.1), 0.05, 0.03, 12)):
+        fine = make()
+        with detail(0.5):
+            coarse = make()
+        assert 0 < len(coarse.indices) <= 0.5 * len(fine.indices)
+        # every coarse vertex lies on the fine surface's hull or inside it
+        centre = fine.positions.mean(axis=0)
+        reach = np.linalg.norm(fine.positions - centre, axis=1).max()
+        assert np.linalg.norm(coarse.positions - centre, axis=1).max() <= reach + 1e-9

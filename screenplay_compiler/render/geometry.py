@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -97,6 +99,27 @@ def align_y(a: Sequence[float], b: Sequence[float]) -> np.ndarray:
 
 # --- primitives ------------------------------------------------------------------------
 
+_DETAIL: ContextVar[float] = ContextVar("detail", default=1.0)
+
+
+@contextmanager
+def detail(factor: float):
+    """Primitives built inside the block have ``factor`` times their segments and rings (at least
+    4 and 2): a coarser copy of a model. Its facets are chords of the fine one, so on a convex
+    part the copy lies inside the original (a shadow caster that never pokes out of its surface)."""
+    token = _DETAIL.set(factor)
+    try:
+        yield
+    finally:
+        _DETAIL.reset(token)
+
+
+def _fewer(n: int, least: int) -> int:
+    """``n`` subdivisions at the current detail."""
+    factor = _DETAIL.get()
+    return n if factor == 1.0 else max(least, min(n, round(n * factor)))
+
+
 
 def _grid_indices(rows: int, cols: int) -> np.ndarray:
     """Two triangles per cell of a (rows+1) x (cols+1) vertex grid."""
@@ -119,6 +142,7 @@ def _oriented(positions: np.ndarray, normals: np.ndarray, indices: np.ndarray) -
 
 def sphere(segments: int = 16, rings: int = 10, polar_max: Callable[[np.ndarray], np.ndarray] | None = None) -> Mesh:
     """Unit sphere, pole on +y, azimuth 0 on +z; ``polar_max(azimuth)`` trims it to a cap."""
+    segments, rings = _fewer(segments, 4), _fewer(rings, 2)
     az = np.linspace(0.0, 2 * math.pi, segments + 1)
     limit = np.full_like(az, math.pi) if polar_max is None else polar_max(az)
     polar = np.linspace(0.0, 1.0, rings + 1)[:, None] * limit[None, :]
@@ -144,6 +168,7 @@ def superellipsoid(half: Sequence[float], exponent: float = 4.0, segments: int =
 
 def lathe(profile: Sequence[tuple[float, float, float, float]], segments: int = 16) -> Mesh:
     """Surface of revolution about +y from ``(radius, y, normal_r, normal_y)`` profile points."""
+    segments = _fewer(segments, 4)
     prof = np.asarray(profile, float)
     az = np.linspace(0.0, 2 * math.pi, segments + 1)
     s, c = np.sin(az)[None, :], np.cos(az)[None, :]

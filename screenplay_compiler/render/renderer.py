@@ -15,7 +15,7 @@ from .chunks import Chunks, partition
 from .character import build_character
 from .imported import build_imported
 from .context import ProgramCache, create_context, create_set_target, create_targets, read_pixels
-from .geometry import VERTEX_ATTRIBUTES, VERTEX_FORMAT, rot_y, translate
+from .geometry import VERTEX_ATTRIBUTES, VERTEX_FORMAT, detail, rot_y, translate
 from .lighting import Lighting, lighting_for
 from .particles import PRECIPITATION, field
 from .scenery import Scenery, build_scenery, build_sky, seat_height
@@ -34,10 +34,11 @@ MAX_CASTERS = 8  # characters the set's redraw tests one by one; more share one 
 OUTLINE_PX = 1.5  # toon ink line width at 720p, scaled with the frame height
 INK = (0.16, 0.12, 0.14)  # toon outlines: the surface colour darkened and warmed toward ink
 # Eyes, lids, brows, lips and mouth sit inside the head's outline from any light: the depth pass
-# leaves them out (a quarter of a character's triangles; their shadows are smaller than a texel).
+# leaves them out (their shadows are smaller than a texel).
 FACE_DETAIL = [BONE_INDEX[b] for b in ("mouth", "lip_u", "lip_d", "eye_l", "eye_r", "lid_l", "lid_r",
                                        "brow_l", "brow_r", "corner_l", "corner_r")]
 VERTEX_BONE = 11  # the bone index's column in VERTEX_FORMAT
+CASTER_DETAIL = 0.5  # segments and rings of the shadow caster's primitives, of the drawn body's
 _IDENTITY_BONES = np.tile(np.eye(4, dtype="f4").T, (MAX_BONES, 1, 1))
 
 
@@ -124,7 +125,7 @@ class _GpuCharacter:
     """A character look on the GPU plus the proportions its skeleton is posed with."""
 
     mesh: _GpuMesh
-    caster: _GpuMesh  # what the key light's depth pass draws: the mesh less the face's small parts
+    caster: _GpuMesh  # what the key light's depth pass draws: a coarser body, less the face's small parts
     proportions: Proportions
     bones_used: np.ndarray  # the bones that move vertices, and the box each one moves (bone space)
     bone_boxes: np.ndarray
@@ -373,10 +374,18 @@ class Renderer:
             build = build_character if appearance.model is None else build_imported  # model: an imported mesh
             vertices, indices, props = build(appearance)
             mesh = _GpuMesh(self._ctx, vertices, indices)
-            bone = np.rint(vertices[indices[:, 0], VERTEX_BONE]).astype(int)
-            caster = mesh if appearance.model is not None else mesh.part(indices[~np.isin(bone, FACE_DETAIL)])
+            caster = mesh if appearance.model is not None else self._caster(appearance)
             self._characters[appearance] = _GpuCharacter(mesh, caster, props, *bone_corners(vertices))
         return self._characters[appearance]
+
+    def _caster(self, appearance: Appearance) -> _GpuMesh:
+        """What the key light's depth pass draws of a built character: the same body at
+        CASTER_DETAIL (its facets inside the fine ones, so it never shadows the lit surface),
+        less the face's small parts."""
+        with detail(CASTER_DETAIL):
+            vertices, indices, _ = build_character(appearance)
+        bone = np.rint(vertices[indices[:, 0], VERTEX_BONE]).astype(int)
+        return _GpuMesh(self._ctx, vertices, indices[~np.isin(bone, FACE_DETAIL)])
 
     def _set(self, name: str) -> _GpuSet:
         """The uploaded geometry of set ``name``, built on first use."""
