@@ -45,16 +45,12 @@ _IDENTITY_BONES = np.tile(np.eye(4, dtype="f4").T, (MAX_BONES, 1, 1))
 class _GpuMesh:
     """A mesh uploaded once; a vertex array per program that draws it, made on first use."""
 
-    def __init__(self, ctx: moderngl.Context, vertices: np.ndarray | moderngl.Buffer, indices: np.ndarray) -> None:
+    def __init__(self, ctx: moderngl.Context, vertices: np.ndarray, indices: np.ndarray) -> None:
         self._ctx = ctx
-        self._vbo = vertices if isinstance(vertices, moderngl.Buffer) else ctx.buffer(vertices.astype("f4").tobytes())
+        self._vbo = ctx.buffer(vertices.astype("f4").tobytes())
         self._ibo = ctx.buffer(indices.astype("u4").tobytes())
         self.triangles = len(indices)
         self._vaos: dict[int, moderngl.VertexArray] = {}
-
-    def part(self, indices: np.ndarray) -> _GpuMesh:
-        """Some of this mesh's triangles, drawn from the same vertices."""
-        return _GpuMesh(self._ctx, self._vbo, indices)
 
     def render(self, program: moderngl.Program) -> None:
         """Draw the mesh with ``program`` (attributes it does not read are skipped)."""
