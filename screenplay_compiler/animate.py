@@ -11,7 +11,7 @@ import numpy as np
 
 from . import ir
 from .actions import SPECS, file_motion, motion, playing, prop_kind, weight
-from .faces import BOUNCE_PERIOD, apply, bounce, face_at, mood_at, posture_bones
+from .faces import BOUNCE_PERIOD, apply, bounce, face_of, mood_at, posture_bones
 from .frame import ActorState, Blend, CameraState, FrameState, Pose, SetState
 from .label import NO_OVERLAYS, OverlayPlan, overlays_at
 from .tracks import (RUN_STRIDE, STRIDE, ActorTrack, SceneTrack, ShotTrack, Tracks, head_turn, lerp_angle, sample_keys,
@@ -138,8 +138,8 @@ def _actor(episode: ir.Episode, scene: SceneTrack, a: ActorTrack, t: float, shot
     wave, wave_phase = _gesture(a, "wave", t, 0.35)
     nod, _ = _gesture(a, "nod", t, 0.15)
     nod_t = next((t - c.start for c in a.clips if c.kind == "nod" and c.start <= t < c.end), 0.0)
-    face = face_at(a.speech, t, shot_start)
-    mood = mood_at(a.speech, t, shot_start)
+    mood = mood_at(a.speech, t, shot_start)  # the face and the posture blend the same emotions
+    face = face_of(mood)
     opening, wide, rounded = _mouth(a, t, fps) or (0.3 * face.gape, 0.0, 0.0)  # a slack jaw only when silent
     acting = _acting(episode, scene, a, t, (x, z, yaw))
     sit = sit_amount(a.clips, t)

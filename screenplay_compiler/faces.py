@@ -145,10 +145,10 @@ def mood_at(speeches, t: float, shot_start: float = 0.0) -> dict[str, float]:
 
 def face_at(speeches, t: float, shot_start: float = 0.0) -> Face:
     """A character's face at ``t`` from their own lines (anything with start, end, emotion, intensity)."""
-    return _blended(mood_at(speeches, t, shot_start))
+    return face_of(mood_at(speeches, t, shot_start))
 
 
-def _blended(mood: dict[str, float]) -> Face:
+def face_of(mood: dict[str, float]) -> Face:
     """The face of a mix of emotions (weights need not add up to 1)."""
     if not mood:
         return NEUTRAL
