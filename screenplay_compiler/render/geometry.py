@@ -12,6 +12,7 @@ import numpy as np
 
 # One vertex: position(3) normal(3) colour(3) gloss emissive bone.
 VERTEX_FLOATS = 12
+VERTEX_BONE = 11  # the column of the bone index
 VERTEX_FORMAT = "3f 3f 3f 1f 1f 1f"
 VERTEX_ATTRIBUTES = ("in_pos", "in_normal", "in_color", "in_gloss", "in_emissive", "in_bone")
 

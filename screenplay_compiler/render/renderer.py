@@ -15,7 +15,7 @@ from .chunks import Chunks, partition
 from .character import build_character
 from .imported import build_imported
 from .context import ProgramCache, create_context, create_set_target, create_targets, read_pixels
-from .geometry import VERTEX_ATTRIBUTES, VERTEX_FORMAT, detail, rot_y, translate
+from .geometry import VERTEX_ATTRIBUTES, VERTEX_BONE, VERTEX_FORMAT, detail, rot_y, translate
 from .lighting import Lighting, lighting_for
 from .particles import PRECIPITATION, field
 from .scenery import Scenery, build_scenery, build_sky, seat_height
@@ -37,7 +37,6 @@ INK = (0.16, 0.12, 0.14)  # toon outlines: the surface colour darkened and warme
 # leaves them out (their shadows are smaller than a texel).
 FACE_DETAIL = [BONE_INDEX[b] for b in ("mouth", "lip_u", "lip_d", "eye_l", "eye_r", "lid_l", "lid_r",
                                        "brow_l", "brow_r", "corner_l", "corner_r")]
-VERTEX_BONE = 11  # the bone index's column in VERTEX_FORMAT
 CASTER_DETAIL = 0.5  # segments and rings of the shadow caster's primitives, of the drawn body's
 _IDENTITY_BONES = np.tile(np.eye(4, dtype="f4").T, (MAX_BONES, 1, 1))
 

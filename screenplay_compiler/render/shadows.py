@@ -9,6 +9,7 @@ import numpy as np
 
 from ..frame import CameraState, FrameState
 from .camera import view_matrix
+from .geometry import VERTEX_BONE
 
 SHADOW_SIZE = 1024  # texels a side: ~1 cm a texel over the usual 10 m stage
 MIN_RADIUS, MAX_RADIUS = 4.0, 9.0  # metres: the half-width of the ground the map covers
@@ -66,9 +67,9 @@ def box_corners(lo, hi) -> np.ndarray:
 
 
 def bone_corners(vertices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The bones that move ``vertices`` (interleaved, bone index last) and, per bone, the 8
+    """The bones that move ``vertices`` (interleaved, ``VERTEX_FORMAT``) and, per bone, the 8
     corners of the box around its vertices in the bone's rest space: shapes (k,) and (k, 8, 4)."""
-    bones = np.rint(vertices[:, -1]).astype(int)
+    bones = np.rint(vertices[:, VERTEX_BONE]).astype(int)
     used = np.unique(bones)
     corners = np.ones((len(used), 8, 4))
     for i, b in enumerate(used):
