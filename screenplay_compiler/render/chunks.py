@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .shadows import box_corners
+
 CHUNK_TRIANGLES = 384  # at most this many triangles a chunk: a few per prop, a few dozen a set
 LOOKUP_REACH = 0.05  # metres a shadow lookup can sit off its surface (the normal offset is ~1-3 cm)
 
@@ -28,16 +30,10 @@ class Chunks:
     lo: np.ndarray       # (chunks, 3) box corners
     hi: np.ndarray
 
-    def view_indices(self, vp: np.ndarray, eye, to_shadow: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The triangles the view ``vp`` (world -> clip) from ``eye`` can see, as whole chunks,
-        nearest chunk first (equal distances keep build order): those of chunks the shadow map
-        (world -> texture ``to_shadow``) may cover, and those of chunks wholly outside it (none
-        without a map)."""
-        shadowed, unshadowed = self.view_chunks(vp, eye, to_shadow)
-        return self.run(shadowed), self.run(unshadowed)
-
     def view_chunks(self, vp: np.ndarray, eye, to_shadow: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """``view_indices``'s two lists as chunk numbers."""
+        """The chunks the view ``vp`` (world -> clip) from ``eye`` can see, nearest first (equal
+        distances keep build order): those the shadow map (world -> texture ``to_shadow``) may
+        cover, and those wholly outside it (none without a map)."""
         order = visible_chunks(self.lo, self.hi, vp, eye)
         outside = np.zeros(len(order), bool)
         if to_shadow is not None and len(order):
@@ -99,7 +95,7 @@ def _split(centroids: np.ndarray, ids: np.ndarray, limit: int) -> list[np.ndarra
 
 def _corners(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """The 8 corners of each box, homogeneous: (boxes, 8, 4)."""
-    corners = np.stack([np.where(np.array(bits, bool), hi, lo) for bits in np.ndindex(2, 2, 2)], axis=1)
+    corners = box_corners(lo, hi)
     return np.concatenate([corners, np.ones(corners.shape[:2] + (1,))], axis=2)
 
 

@@ -62,8 +62,10 @@ FOOTPRINT_MARGIN = 0.3  # metres around a caster: the PCF taps' reach, the norma
 
 
 def box_corners(lo, hi) -> np.ndarray:
-    """The 8 corners of the axis-aligned box from ``lo`` to ``hi``: shape (8, 3)."""
-    return np.array([(x, y, z) for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])])
+    """The 8 corners of the axis-aligned box from ``lo`` to ``hi`` (x slowest, z fastest): shape
+    (8, 3), or (n, 8, 3) for n boxes."""
+    lo, hi = np.asarray(lo, float), np.asarray(hi, float)
+    return np.stack([np.where(np.array(bits, bool), hi, lo) for bits in np.ndindex(2, 2, 2)], axis=-2)
 
 
 def bone_corners(vertices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
