@@ -353,11 +353,16 @@ def expected_seconds(name: str, distance: float = TYPICAL_WALK) -> float:
     untargeted: its duration times its overlap, a walk or run of ``distance`` metres at its speed
     after turning to go, a turn on the spot."""
     if name in ("walk_to", "run_to"):
-        return TURN_TIME + distance / (RUN_SPEED if name == "run_to" else WALK_SPEED)
+        return TURN_TIME + travel_seconds(name, distance)
     if name == "turn_to":
         return TURN_TIME * 1.3
     spec = SPECS[name]
     return spec.duration * spec.overlap
+
+
+def travel_seconds(name: str, distance: float) -> float:
+    """How long a walk (``walk_to``) or a run (``run_to``) takes to cover ``distance`` metres."""
+    return distance / (RUN_SPEED if name == "run_to" else WALK_SPEED)
 
 
 def weight(spec: ActionSpec, start: float, end: float, until: float | None, t: float) -> float:

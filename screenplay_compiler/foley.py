@@ -112,7 +112,7 @@ def action_hits(clip, seat: bool = False, thing: str = "box", cut: float = float
 
 
 _KEYED = {
-    "jump": lambda c, s: [Hit(_at(c, _lift_and_landing(s)[0]), "scuff"), Hit(_at(c, _lift_and_landing(s)[1]), "land")],
+    "jump": lambda c, s: [Hit(_at(c, u), sound) for u, sound in zip(_lift_and_landing(s), ("scuff", "land"))],
     "fall": lambda c, s: [Hit(_at(c, _first_key(s, _lying)), "body_fall")],
     "kneel": lambda c, s: [Hit(c.start, "cloth"), Hit(_at(c, s.keys[-1].at), "knee")],
     "stand": lambda c, s: [Hit(c.start, "cloth")],

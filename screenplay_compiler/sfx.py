@@ -166,9 +166,6 @@ def footsteps(rng, surface: str = "stone"):
 
 # ------------------------------------------------------------------- foley
 
-FOLEY_SOUNDS = ("clap", "scuff", "land", "body_fall", "knee", "cloth", "settle", "creak", "slap", "tap_cup", "tap_box",
-                "whoosh")
-
 
 def foley(sound: str, surface: str, index: int) -> np.ndarray:
     """One Foley sound of the body (see :data:`FOLEY_SOUNDS`) on ``surface``, peak 1 (eight seeded
@@ -298,6 +295,7 @@ def _cloth_whoosh(rng, surface, variant):
 
 _FOLEY = {"clap": _clap, "scuff": _scuff, "land": _land, "body_fall": _body_fall, "knee": _knee, "cloth": _cloth,
           "settle": _settle, "creak": _creak, "slap": _slap, "tap_cup": _tap_cup, "tap_box": _tap_box, "whoosh": _cloth_whoosh}
+FOLEY_SOUNDS = tuple(_FOLEY)
 
 
 def thunder(rng):

@@ -17,7 +17,8 @@ import numpy as np
 from pydantic import model_serializer
 
 from . import ir
-from .actions import SPEECH_GESTURES, SPECS, TURN_TIME, expected_seconds, file_motion, keyed_pose, motion_path
+from .actions import (SPEECH_GESTURES, SPECS, TURN_TIME, expected_seconds, file_motion, keyed_pose, motion_path,
+                      travel_seconds)
 from .camera import AUDIENCE, Body, angled, ease, frame, line_side, moved
 from .coverage import principals
 from .ir import Node
@@ -579,7 +580,7 @@ def _walk(actor: _Actor, t: float, goal, gait: str = "walk", stop: float = 1.0) 
         return _turn(actor, t, goal)
     heading = math.atan2(dx, dz)
     ex, ez = x + math.sin(heading) * dist, z + math.cos(heading) * dist
-    walk_time = expected_seconds("run_to" if gait == "run" else "walk_to", dist) - TURN_TIME
+    walk_time = travel_seconds("run_to" if gait == "run" else "walk_to", dist)
     actor.key(t, x, z, yaw)
     actor.key(t + TURN_TIME, x, z, heading)
     actor.key(t + TURN_TIME + walk_time, ex, ez, heading)
